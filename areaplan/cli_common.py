@@ -1,0 +1,64 @@
+"""Shared CLI plumbing: turning library errors into one clear line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+
+class ExitError(click.ClickException):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"areaplan: error: {self.format_message()}", err=True)
+
+
+def friendly_errors(fn: F) -> F:
+    """Known failures become ``areaplan: error: <what and what to do>`` and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from areaplan.config import ConfigError
+        from ingest.errors import ImapAuthError, ImapTlsError, IngestError, LockBusy
+        from store.db import StoreError
+
+        try:
+            return fn(*args, **kwargs)
+        except LockBusy as err:
+            click.echo(f"areaplan: skipped: {err}", err=True)
+            sys.exit(0)
+        except (ConfigError, ImapAuthError, ImapTlsError) as err:
+            raise ExitError(str(err), EXIT_CONFIG) from None
+        except (IngestError, StoreError) as err:
+            raise ExitError(str(err), EXIT_FAILURE) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def progress_bar(length: int | None, label: str) -> Any:
+    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+    if not sys.stderr.isatty():
+        return _NoBar()
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+class _NoBar:
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None

@@ -1,0 +1,32 @@
+"""What every CLI command needs: the config (loaded once) and the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from areaplan.config import Config
+
+
+@dataclass
+class AppContext:
+    config_path: str | None
+    db_override: str | None
+    _db: sqlite_utils.Database | None = field(default=None, repr=False)
+
+    @cached_property
+    def config(self) -> Config:
+        from areaplan.config import load_config
+
+        return load_config(self.config_path, self.db_override)
+
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            from store.db import open_db
+
+            self._db = open_db(self.config.db)
+        return self._db

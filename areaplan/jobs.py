@@ -1,0 +1,123 @@
+"""The jobs, each one function called by both the CLI (cron) and the scheduler daemon.
+
+Each returns a one-line summary and records itself in the ``runs`` table.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from areaplan.config import Config, ImapAccount, secret
+from ingest.errors import IngestError, LockBusy
+from ingest.lock import run_lock
+from store.runs import RunCounts, finish_run, record_skipped, start_run
+
+log = logging.getLogger(__name__)
+
+
+def register_secret(value: str | None) -> None:
+    """Make sure ``value`` never appears in log output."""
+    if value:
+        from areaplan.cli import SecretRedactingFilter
+
+        SecretRedactingFilter.secrets.add(value)
+
+
+def credentials_for(cfg: Config, account: ImapAccount):  # -> ingest.imap_poller.Credentials
+    from ingest.imap_poller import Credentials
+
+    key = f"imap.{account.name}"
+    password = secret(cfg, account.secret_name("password"), f"{key}.password")
+    token = secret(cfg, account.secret_name("oauth2_token"), f"{key}.oauth2_token")
+    register_secret(password)
+    register_secret(token)
+    return Credentials(password=password, oauth2_token=token)
+
+
+def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts) -> None:
+    """Parse every stored message that has no parsed row yet (also those a crash left behind)."""
+    try:
+        from parsers.pipeline import parse_pending
+    except ModuleNotFoundError as err:
+        if err.name and err.name.startswith("parsers"):
+            log.debug("parsers not available: %s", err)
+            return
+        raise
+    parsed, review = parse_pending(db)
+    counts.parsed += parsed
+    counts.review += review
+
+
+def interrupted_runs(db: sqlite_utils.Database, kind: str) -> None:
+    """Runs of ``kind`` still 'running' while we hold its lock were killed: say so."""
+    db.execute(
+        "UPDATE runs SET status = 'interrupted', error = 'the process ended without finishing (killed?)' "
+        "WHERE kind = ? AND status = 'running'",
+        [kind],
+    )
+
+
+def _run(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[[RunCounts], None]) -> str:
+    try:
+        with run_lock(db_path, "ingest"):
+            interrupted_runs(db, kind)
+            counts = RunCounts()
+            run = start_run(db, kind)
+            try:
+                work(counts)
+            except BaseException as err:
+                summary = counts.summary(kind) + f"; failed: {err}"
+                finish_run(db, run, "failed", counts, summary, error=f"{type(err).__name__}: {err}")
+                raise
+            summary = counts.summary(kind)
+            finish_run(db, run, "ok", counts, summary)
+            log.info(summary)
+            return summary
+    except LockBusy as err:
+        record_skipped(db, kind, str(err))
+        raise
+
+
+def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool = True) -> str:
+    """Poll every configured IMAP account once, parse what is new; the cron and daemon job."""
+    from ingest.imap_poller import poll_account
+    from store.db import open_db
+
+    if not cfg.imap:
+        raise IngestError(
+            "no [[imap]] account in the config; add one (see config.example.toml) or use `areaplan import`"
+        )
+    db = db or open_db(cfg.db)
+    creds = {a.name: credentials_for(cfg, a) for a in cfg.imap}
+
+    def work(counts: RunCounts) -> None:
+        try:
+            for account in cfg.imap:
+                poll_account(db, account, creds[account.name], counts)
+        finally:
+            if parse:
+                parse_pending_into(db, counts)
+
+    return _run(db, cfg.db, "poll", work)
+
+
+def import_job(
+    cfg: Config, paths: list[Path], db: sqlite_utils.Database | None = None,
+    progress: Callable[[int], None] | None = None, parse: bool = True,
+) -> str:
+    """Import .eml / mbox / maildir backfills through the same store path as the poller."""
+    from ingest.importer import import_paths
+    from store.db import open_db
+
+    db = db or open_db(cfg.db)
+
+    def work(counts: RunCounts) -> None:
+        import_paths(db, paths, counts, progress=progress)
+        if parse:
+            parse_pending_into(db, counts)
+
+    return _run(db, cfg.db, "import", work)

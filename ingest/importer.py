@@ -1,0 +1,119 @@
+"""Backfills from files: .eml files, mbox files (a Google Takeout export is one) and maildirs.
+
+Everything goes through ``store.messages.save_message``, the same path as the poller,
+so a message imported after it was polled (or imported twice) is stored once.
+"""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from ingest.errors import ImportSourceError
+from store.messages import Location, save_message
+from store.runs import RunCounts
+from store.tx import transaction
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class RawItem:
+    raw: bytes
+    location: Location
+    internal_date: str | None
+
+
+def looks_like_mbox(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(5) == b"From "
+
+
+def is_maildir(path: Path) -> bool:
+    return path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new"))
+
+
+def _mtime(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0).isoformat()
+
+
+def iter_source(path: Path) -> Iterator[RawItem]:
+    """Every message in ``path`` (an .eml file, an mbox file, a maildir, or a folder of those)."""
+    if not path.exists():
+        raise ImportSourceError(f"{path}: no such file or folder")
+    if is_maildir(path):
+        md = mailbox.Maildir(path, factory=None, create=False)
+        for key in sorted(md.keys()):
+            yield RawItem(md.get_bytes(key), Location("maildir", path=f"{path.resolve()}#{key}"), None)
+    elif path.is_dir():
+        for child in sorted(path.iterdir()):
+            if child.name.startswith("."):
+                continue
+            if child.is_dir() or child.suffix.lower() in (".eml", ".mbox", ".mbx", "") or looks_like_mbox(child):
+                yield from iter_source(child)
+    elif looks_like_mbox(path):
+        mb = mailbox.mbox(path, factory=None, create=False)
+        for i, key in enumerate(mb.keys()):
+            yield RawItem(mb.get_bytes(key), Location("mbox", path=f"{path.resolve()}#{i}"), None)
+    else:
+        yield RawItem(path.read_bytes(), Location("eml", path=str(path.resolve())), _mtime(path))
+
+
+def count_messages(paths: list[Path]) -> int | None:
+    """How many messages the paths hold (for a progress bar); None if that is costly to know."""
+    total = 0
+    for p in paths:
+        if p.is_file() and not looks_like_mbox(p):
+            total += 1
+        elif is_maildir(p):
+            total += sum(1 for sub in ("cur", "new") for _ in os.scandir(p / sub))
+        else:
+            return None
+    return total
+
+
+def import_paths(
+    db: sqlite_utils.Database,
+    paths: list[Path],
+    counts: RunCounts,
+    *,
+    on_stored: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Store every message in ``paths``; commits every BATCH messages."""
+    pending: list[RawItem] = []
+
+    def flush() -> None:
+        stored: list[int] = []
+        with transaction(db):
+            for item in pending:
+                saved = save_message(db, item.raw, item.location, item.internal_date)
+                counts.seen += 1
+                if saved.new:
+                    counts.stored += 1
+                    stored.append(saved.message)
+                else:
+                    counts.duplicates += 1
+        if progress:
+            progress(len(pending))
+        pending.clear()
+        if on_stored:
+            for m in stored:
+                on_stored(m)
+
+    for path in paths:
+        for item in iter_source(Path(path)):
+            pending.append(item)
+            if len(pending) >= BATCH:
+                flush()
+    if pending:
+        flush()

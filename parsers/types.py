@@ -1,0 +1,51 @@
+"""Small typed values passed between the readers (no SQL, no I/O here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds every attachment reader honours, so hostile input costs bounded time and memory."""
+
+    max_bytes: int = 40 * 1024 * 1024  # an attachment larger than this is not opened
+    max_pages: int = 60  # PDF pages read (the rest are reported, not read)
+    max_seconds: float = 60.0  # wall time for one attachment
+    max_decompressed: int = 100 * 1024 * 1024  # ZIP / DOCX members, total bytes inflated
+    max_members: int = 500  # entries in one archive
+    max_depth: int = 3  # nested archives / forwarded messages
+    max_images: int = 200  # images kept from one attachment
+    max_text_chars: int = 2_000_000  # text kept from one attachment
+
+
+@dataclass(frozen=True)
+class ExtractedImage:
+    """A picture found in a message: an attached photo or one embedded in a PDF/DOCX."""
+
+    data: bytes
+    filename: str
+    mime_type: str
+    width: int | None = None
+    height: int | None = None
+    source: str = ""  # e.g. "attachment", "pdf page 3", "docx"
+
+
+@dataclass
+class ReadResult:
+    """What one reader got out of one file.
+
+    ``problems`` are human-readable reasons a person should look at the file
+    (they send the message to review); ``notes`` are informative only.
+    """
+
+    kind: str  # pdf, docx, doc, image, zip, text, html, unknown
+    text: str = ""
+    images: list[ExtractedImage] = field(default_factory=list)
+    method: str = ""  # which extractor produced the text, e.g. "pdfplumber+word-repair"
+    pages: int | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # For archives and forwarded mail: (filename, bytes) of members to read in turn.
+    members: list[tuple[str, bytes]] = field(default_factory=list)
+    ocr: bool = False  # text came from OCR (answers need an exact gazetteer match)

@@ -1,0 +1,60 @@
+"""Opening the database: pragmas for concurrent readers, and migrations."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """The database cannot be opened or is from a newer areaplan."""
+
+
+def utcnow() -> str:
+    """An ISO-8601 UTC timestamp with seconds, as stored in every *_at column."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open the store at ``path`` in WAL mode with a busy timeout, creating and migrating it.
+
+    WAL lets analysts query while the poller writes; ``synchronous=FULL`` makes each
+    committed batch durable before the IMAP watermark moves past it.
+    """
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot open database {path}: {err}; check the path and its permissions") from err
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        log.warning("database %s is in %s journal mode, not WAL", path, mode)
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        from store.schema import migrate as run_migrations
+
+        run_migrations(db)
+    return db
+
+
+def files_dir(db: sqlite_utils.Database) -> Path:
+    """The folder beside the database that holds content-addressed files (images)."""
+    main = db.execute("PRAGMA database_list").fetchone()[2]
+    if not main:
+        raise StoreError("an in-memory database has no files folder; use a file path")
+    p = Path(main)
+    return p.with_name(p.stem + "-files")

@@ -1,0 +1,194 @@
+"""Saving raw messages: content-addressed bytes, one row per distinct message, every location.
+
+A message is the same message when any of these agree, checked in this order:
+its IMAP location (account, folder, UIDVALIDITY, UID), its content key (Message-ID,
+Date, From, Subject, To and the body, with line endings and mbox ``>From`` quoting
+normalised, so the copy fetched over IMAP and the copy in a Takeout mbox match), or
+its Gmail X-GM-MSGID within the same account. Raw bytes are keyed by sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.db import utcnow
+
+KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to")
+_FROM_QUOTE = re.compile(rb"^>+(From )", re.MULTILINE)
+_WS = re.compile(rb"\s+")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a message was seen: an IMAP folder slot, or an imported file."""
+
+    source: str  # "imap", "eml", "mbox", "maildir"
+    account: str | None = None
+    folder: str | None = None
+    uidvalidity: int | None = None
+    uid: int | None = None
+    gm_msgid: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    message: int  # messages.id
+    new: bool  # False: it was already stored (a duplicate)
+
+
+def split_header(raw: bytes) -> tuple[bytes, bytes]:
+    """(header block, body) of an RFC 822 message, tolerant of LF or CRLF."""
+    m = re.search(rb"\r?\n\r?\n", raw)
+    if not m:
+        return raw, b""
+    return raw[: m.start()], raw[m.end() :]
+
+
+def header_values(header: bytes) -> dict[bytes, bytes]:
+    """The first value of each header field, unfolded and whitespace-collapsed, lower-case names."""
+    values: dict[bytes, bytes] = {}
+    name: bytes | None = None
+    for line in re.split(rb"\r?\n", header):
+        if line[:1] in (b" ", b"\t") and name is not None:
+            if name not in values or values[name] is not None:
+                values[name] = values.get(name, b"") + b" " + line.strip()
+            continue
+        key, sep, value = line.partition(b":")
+        if not sep:
+            name = None
+            continue
+        name = key.strip().lower()
+        if name in values:
+            name = None  # keep the first occurrence only
+            continue
+        values[name] = value.strip()
+    return {k: _WS.sub(b" ", v).strip() for k, v in values.items()}
+
+
+def message_id_of(raw: bytes) -> str | None:
+    """The Message-ID header without angle brackets, or None."""
+    value = header_values(split_header(raw)[0]).get(b"message-id")
+    if not value:
+        return None
+    text = value.decode("ascii", "replace").strip()
+    m = re.search(r"<([^<>]+)>", text)
+    return (m.group(1) if m else text).strip() or None
+
+
+def content_key(raw: bytes) -> str:
+    """A key that is equal for the same message however it was transported or exported."""
+    header, body = split_header(raw)
+    hv = header_values(header)
+    body = body.replace(b"\r\n", b"\n")
+    body = _FROM_QUOTE.sub(rb"\1", body)
+    body = b"\n".join(line.rstrip() for line in body.split(b"\n")).rstrip(b"\n")
+    h = hashlib.sha256(b"areaplan-content-key-v1\0")
+    for name in KEY_HEADERS:
+        h.update(name + b"\0" + hv.get(name, b"") + b"\0")
+    h.update(body)
+    return h.hexdigest()
+
+
+def find_at_location(db: sqlite_utils.Database, loc: Location) -> int | None:
+    if loc.uid is None:
+        return None
+    row = db.execute(
+        "SELECT message FROM message_locations WHERE account = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+        [loc.account, loc.folder, loc.uidvalidity, loc.uid],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def find_known(
+    db: sqlite_utils.Database, account: str, message_id: str | None, size: int | None, gm_msgid: str | None
+) -> int | None:
+    """A message already stored from ``account`` with this X-GM-MSGID, or this Message-ID and size.
+
+    Used after a UIDVALIDITY change to avoid fetching bodies we already hold.
+    """
+    if gm_msgid:
+        row = db.execute(
+            "SELECT message FROM message_locations WHERE account = ? AND gm_msgid = ? LIMIT 1",
+            [account, gm_msgid],
+        ).fetchone()
+        if row:
+            return row[0]
+    if message_id and size is not None:
+        row = db.execute(
+            """SELECT m.id FROM messages m JOIN message_locations l ON l.message = m.id
+               WHERE m.message_id = ? AND m.size = ? AND l.account = ? LIMIT 1""",
+            [message_id, size, account],
+        ).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def add_location(db: sqlite_utils.Database, message: int, loc: Location, sha256: str) -> None:
+    db.execute(
+        """INSERT OR IGNORE INTO message_locations
+           (message, source, account, folder, uidvalidity, uid, gm_msgid, path, sha256, seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [message, loc.source, loc.account, loc.folder, loc.uidvalidity, loc.uid, loc.gm_msgid, loc.path, sha256, utcnow()],
+    )
+
+
+def save_message(
+    db: sqlite_utils.Database, raw: bytes, loc: Location, internal_date: str | None = None
+) -> Saved:
+    """Store ``raw`` (if new) and record where it was seen. Call inside a transaction."""
+    existing = find_at_location(db, loc)
+    if existing is not None:
+        return Saved(existing, False)
+    sha = hashlib.sha256(raw).hexdigest()
+    key = content_key(raw)
+    row = db.execute("SELECT id FROM messages WHERE content_key = ?", [key]).fetchone()
+    if row is None and loc.gm_msgid and loc.account:
+        row = db.execute(
+            "SELECT message FROM message_locations WHERE account = ? AND gm_msgid = ? LIMIT 1",
+            [loc.account, loc.gm_msgid],
+        ).fetchone()
+    if row is not None:
+        add_location(db, row[0], loc, sha)
+        return Saved(row[0], False)
+    db.execute("INSERT OR IGNORE INTO raw_messages (sha256, size, raw) VALUES (?, ?, ?)", [sha, len(raw), raw])
+    cur = db.execute(
+        """INSERT INTO messages (sha256, content_key, message_id, gm_msgid, size, internal_date, first_seen, source)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [sha, key, message_id_of(raw), loc.gm_msgid, len(raw), internal_date, utcnow(), loc.source],
+    )
+    message = cur.lastrowid
+    assert message is not None
+    add_location(db, message, loc, sha)
+    return Saved(message, True)
+
+
+def raw_bytes(db: sqlite_utils.Database, message: int) -> bytes:
+    row = db.execute(
+        "SELECT r.raw FROM messages m JOIN raw_messages r ON r.sha256 = m.sha256 WHERE m.id = ?", [message]
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no message {message}")
+    return bytes(row[0])
+
+
+def get_folder_state(db: sqlite_utils.Database, account: str, folder: str) -> tuple[int, int] | None:
+    """(uidvalidity, last_uid) committed for this folder, or None before the first poll."""
+    row = db.execute(
+        "SELECT uidvalidity, last_uid FROM folder_state WHERE account = ? AND folder = ?", [account, folder]
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def set_folder_state(db: sqlite_utils.Database, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+    db.execute(
+        """INSERT INTO folder_state (account, folder, uidvalidity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (account, folder) DO UPDATE SET
+             uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = excluded.updated_at""",
+        [account, folder, uidvalidity, last_uid, utcnow()],
+    )
