@@ -38,7 +38,16 @@ def credentials_for(cfg: Config, account: ImapAccount):  # -> ingest.imap_poller
     return Credentials(password=password, oauth2_token=token)
 
 
-def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts) -> None:
+def parse_settings(cfg: Config):  # -> parsers.types.ParseSettings
+    from parsers.types import ParseSettings
+
+    return ParseSettings(
+        zone_overrides=tuple(sorted(cfg.zone_overrides.items())),
+        senders=tuple(sorted(cfg.senders.items())),
+    )
+
+
+def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, settings=None) -> None:
     """Parse every stored message that has no parsed row yet (also those a crash left behind)."""
     try:
         from parsers.pipeline import parse_pending
@@ -47,7 +56,7 @@ def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts) -> None:
             log.debug("parsers not available: %s", err)
             return
         raise
-    parsed, review = parse_pending(db)
+    parsed, review = parse_pending(db, settings)
     counts.parsed += parsed
     counts.review += review
 
@@ -100,7 +109,7 @@ def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool =
                 poll_account(db, account, creds[account.name], counts)
         finally:
             if parse:
-                parse_pending_into(db, counts)
+                parse_pending_into(db, counts, parse_settings(cfg))
 
     return _run(db, cfg.db, "poll", work)
 
@@ -118,6 +127,6 @@ def import_job(
     def work(counts: RunCounts) -> None:
         import_paths(db, paths, counts, progress=progress)
         if parse:
-            parse_pending_into(db, counts)
+            parse_pending_into(db, counts, parse_settings(cfg))
 
     return _run(db, cfg.db, "import", work)

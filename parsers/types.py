@@ -49,3 +49,75 @@ class ReadResult:
     # For archives and forwarded mail: (filename, bytes) of members to read in turn.
     members: list[tuple[str, bytes]] = field(default_factory=list)
     ocr: bool = False  # text came from OCR (answers need an exact gazetteer match)
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """What parsing needs from the config (picklable, for worker processes)."""
+
+    zone_overrides: tuple[tuple[str, int], ...] = ()
+    senders: tuple[tuple[str, str], ...] = ()  # address or domain -> province code
+    role_model_period: str = "2021"
+    limits: ReadLimits = field(default_factory=ReadLimits)
+
+
+@dataclass
+class AttachmentRecord:
+    """One attachment (or archive member, or forwarded part) and what was read from it."""
+
+    part_index: int
+    filename: str | None
+    content_type: str | None
+    sha256: str
+    size: int
+    kind: str
+    method: str = ""
+    pages: int | None = None
+    ocr: bool = False
+    text: str = ""
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    images: list[ExtractedImage] = field(default_factory=list)
+
+
+@dataclass
+class SubmissionRecord:
+    """The fields of a role-model or best-practice submission, as resolved."""
+
+    campaign: str
+    period: str
+    province_code: str | None = None
+    province_confidence: float | None = None
+    district_code: str | None = None
+    district_confidence: float | None = None
+    zone: int | None = None
+    zone_written: int | None = None
+    reporter_name: str | None = None
+    reporter_position: str | None = None
+    coordinator: str | None = None
+    phones: list[str] = field(default_factory=list)
+    narrative: str | None = None
+    criteria: dict[int, str] = field(default_factory=dict)
+    image_count: int = 0
+    source: str = ""  # where the fields came from, e.g. "attachment form.pdf", "body"
+
+
+@dataclass
+class ParsedMessage:
+    """Everything derived from one raw message; ``store.parsed.save_parsed`` writes it."""
+
+    message_id: str  # Message-ID without brackets, or "sha256:<hash>" when missing
+    subject: str = ""
+    from_name: str = ""
+    from_addr: str = ""
+    to_addrs: str = ""
+    sent_at: str | None = None  # Date header, ISO 8601
+    text_body: str = ""
+    campaign: str = "other"  # role_model, best_practice, other
+    campaign_reason: str = ""
+    status: str = "other"  # submission, other, review
+    review_reasons: list[str] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+    attachments: list[AttachmentRecord] = field(default_factory=list)
+    body_images: list[ExtractedImage] = field(default_factory=list)
+    submission: SubmissionRecord | None = None

@@ -1,0 +1,82 @@
+"""``areaplan reparse``, ``search`` and ``review``: working with what was read from the mail."""
+
+from __future__ import annotations
+
+import click
+
+from areaplan.cli_common import friendly_errors, progress_bar
+from areaplan.context import AppContext
+
+
+@click.command()
+@click.option("--pending", is_flag=True, help="Only messages never parsed (or parsed by an older areaplan).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: one per core).")
+@click.pass_obj
+@friendly_errors
+def reparse(app: AppContext, pending: bool, workers: int | None) -> None:
+    """Rebuild every derived row (submissions, attachments, images) from the raw messages.
+
+    Run it after upgrading areaplan or changing the gazetteer or [senders] in the
+    config. Idempotent: running it twice gives the same store.
+
+    \b
+    Example:
+      areaplan --db var/areaplan.db reparse
+      areaplan reparse --pending --workers 1
+    """
+    from areaplan.jobs import parse_settings
+    from parsers.pipeline import reparse as run_reparse
+
+    db = app.db()
+    total = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+    with progress_bar(total, "parsing") as bar:
+        parsed, review = run_reparse(db, parse_settings(app.config), pending_only=pending, workers=workers,
+                                     progress=bar.update)
+    click.echo(f"reparse: {parsed} message(s) parsed, {review} to review")
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@click.pass_obj
+@friendly_errors
+def search(app: AppContext, query: str, limit: int) -> None:
+    """Full-text search over submission narratives and subjects (Thai words segmented).
+
+    \b
+    Example:
+      areaplan search คนละครึ่ง
+    """
+    from store.queries import search_submissions
+
+    rows = search_submissions(app.db(), query, limit)
+    if not rows:
+        click.echo("no submission matches")
+    for r in rows:
+        click.echo(f"{r['received_at'][:10]}  {r['province'] or '?':<16} {r['district'] or '?':<16} "
+                   f"{r['snippet']}")
+
+
+@click.command()
+@click.option("--limit", default=50, show_default=True)
+@click.pass_obj
+@friendly_errors
+def review(app: AppContext, limit: int) -> None:
+    """List messages waiting for a person, with the reason for each.
+
+    \b
+    Example:
+      areaplan review
+    """
+    from store.queries import review_items
+
+    rows = review_items(app.db(), limit)
+    if not rows:
+        click.echo("nothing to review")
+    for r in rows:
+        click.echo(f"#{r['message']}  {r['received_at'][:16]}  {r['from_addr']}  {r['subject']}")
+        for reason in (r["review_reasons"] or "").splitlines():
+            click.echo(f"    - {reason}")
+
+
+COMMANDS = [reparse, search, review]

@@ -1,0 +1,170 @@
+"""Writing and reading what the parsers derived (all rebuildable from raw messages)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import sqlite_utils
+
+from parsers.types import ExtractedImage, ParsedMessage
+from store.db import files_dir, utcnow
+from store.tx import transaction
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+              "image/heic": ".heic", "image/tiff": ".tif", "image/bmp": ".bmp"}
+
+
+def received_at_of(db: sqlite_utils.Database, message: int) -> str:
+    """When the message arrived: IMAP INTERNALDATE, else its Date header, else when first seen."""
+    row = db.execute("SELECT internal_date, first_seen, source FROM messages WHERE id = ?", [message]).fetchone()
+    if row is None:
+        raise KeyError(f"no message {message}")
+    internal, first_seen, source = row
+    if source == "imap" and internal:
+        return internal
+    from email.utils import parsedate_to_datetime
+
+    from store.messages import header_values, raw_bytes, split_header
+
+    date = header_values(split_header(raw_bytes(db, message)[:65536])[0]).get(b"date")
+    if date:
+        try:
+            dt = parsedate_to_datetime(date.decode("ascii", "replace"))
+            if dt.tzinfo is not None:
+                return dt.isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+    return internal or first_seen
+
+
+def pending_messages(db: sqlite_utils.Database, parser_version: int) -> list[int]:
+    return [r[0] for r in db.execute(
+        """SELECT m.id FROM messages m LEFT JOIN parsed_messages p ON p.message = m.id
+           WHERE p.message IS NULL OR p.parser_version < ? ORDER BY m.id""",
+        [parser_version],
+    )]
+
+
+def save_image(folder: Path, img: ExtractedImage) -> tuple[str, str]:
+    """Write ``img`` to ``folder/images/ab/<sha256>.<ext>`` (atomically, once); (sha256, relative path)."""
+    import hashlib
+
+    sha = hashlib.sha256(img.data).hexdigest()
+    rel = Path("images") / sha[:2] / (sha + EXTENSIONS.get(img.mime_type, ".bin"))
+    target = folder / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(img.data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    return sha, str(rel)
+
+
+def _segment(text: str | None) -> str:
+    if not text:
+        return ""
+    from parsers.thai_text import segment_for_search
+
+    return segment_for_search(text)
+
+
+def delete_derived(db: sqlite_utils.Database, message: int) -> None:
+    old = db.execute("SELECT id FROM submissions WHERE message = ?", [message]).fetchone()
+    if old:
+        db.execute("DELETE FROM submissions_fts WHERE rowid = ?", [old[0]])
+    for table in ("submissions", "message_images", "attachments", "parsed_messages"):
+        db.execute(f"DELETE FROM {table} WHERE message = ?", [message])
+
+
+def refresh_current(db: sqlite_utils.Database, campaign: str, period: str, province: str | None) -> None:
+    """Mark the newest submission of (campaign, period, province) current, the others not."""
+    if province is None:
+        db.execute(
+            "UPDATE submissions SET is_current = 0 WHERE campaign = ? AND period = ? AND province_code IS NULL",
+            [campaign, period],
+        )
+        return
+    db.execute(
+        """UPDATE submissions SET is_current = (id = (
+               SELECT id FROM submissions WHERE campaign = ? AND period = ? AND province_code = ?
+               ORDER BY received_at DESC, id DESC LIMIT 1))
+           WHERE campaign = ? AND period = ? AND province_code = ?""",
+        [campaign, period, province] * 2,
+    )
+
+
+def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, received_at: str,
+                parser_version: int) -> None:
+    """Replace every derived row of ``message`` with ``pm``, in one transaction."""
+    folder = files_dir(db)
+    images: list[tuple[str, str, ExtractedImage, int | None]] = []  # sha, path, img, attachment part
+    for rec in pm.attachments:
+        for img in rec.images:
+            sha, rel = save_image(folder, img)
+            images.append((sha, rel, img, rec.part_index))
+    for img in pm.body_images:
+        sha, rel = save_image(folder, img)
+        images.append((sha, rel, img, None))
+    with transaction(db):
+        before = db.execute("SELECT campaign, period, province_code FROM submissions WHERE message = ?",
+                            [message]).fetchone()
+        delete_derived(db, message)
+        db.execute(
+            """INSERT INTO parsed_messages (message, parser_version, parsed_at, subject, from_name, from_addr,
+               to_addrs, sent_at, received_at, text_body, campaign, campaign_reason, status, review_reasons, defects)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [message, parser_version, utcnow(), pm.subject, pm.from_name, pm.from_addr, pm.to_addrs, pm.sent_at,
+             received_at, pm.text_body, pm.campaign, pm.campaign_reason, pm.status,
+             "\n".join(pm.review_reasons) or None, json.dumps(pm.defects, ensure_ascii=False) if pm.defects else None],
+        )
+        attachment_ids: dict[int, int] = {}
+        for rec in pm.attachments:
+            cur = db.execute(
+                """INSERT INTO attachments (message, part_index, filename, content_type, sha256, size, kind, method,
+                   pages, ocr, text, problems, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [message, rec.part_index, rec.filename, rec.content_type, rec.sha256, rec.size, rec.kind, rec.method,
+                 rec.pages, int(rec.ocr), rec.text, "\n".join(rec.problems) or None, "\n".join(rec.notes) or None],
+            )
+            attachment_ids[rec.part_index] = cur.lastrowid
+        for sha, rel, img, part in images:
+            db.execute(
+                "INSERT OR IGNORE INTO images (sha256, mime_type, width, height, size, path) VALUES (?, ?, ?, ?, ?, ?)",
+                [sha, img.mime_type, img.width, img.height, len(img.data), rel],
+            )
+            db.execute(
+                """INSERT OR IGNORE INTO message_images (message, image, attachment, filename, source)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [message, sha, attachment_ids.get(part) if part is not None else None, img.filename, img.source],
+            )
+        s = pm.submission
+        if s is not None:
+            cur = db.execute(
+                """INSERT INTO submissions (message, message_id, campaign, period, received_at, sender, subject,
+                   province_code, province_confidence, district_code, district_confidence, zone, zone_written,
+                   reporter_name, reporter_position, coordinator, phones, narrative, criteria, image_count, source,
+                   needs_review, review_reasons, is_current)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
+                [message, pm.message_id, s.campaign, s.period, received_at,
+                 f"{pm.from_name} <{pm.from_addr}>" if pm.from_name else pm.from_addr, pm.subject,
+                 s.province_code, s.province_confidence, s.district_code, s.district_confidence, s.zone,
+                 s.zone_written, s.reporter_name, s.reporter_position, s.coordinator,
+                 ", ".join(s.phones) or None, s.narrative,
+                 json.dumps({str(k): v for k, v in s.criteria.items()}, ensure_ascii=False) if s.criteria else None,
+                 s.image_count, s.source, int(pm.status == "review"), "\n".join(pm.review_reasons) or None],
+            )
+            db.execute(
+                "INSERT INTO submissions_fts (rowid, narrative, subject) VALUES (?, ?, ?)",
+                [cur.lastrowid, _segment(s.narrative), _segment(pm.subject)],
+            )
+            refresh_current(db, s.campaign, s.period, s.province_code)
+        if before is not None and (s is None or tuple(before) != (s.campaign, s.period, s.province_code)):
+            refresh_current(db, *before)

@@ -1,0 +1,29 @@
+"""Read-only queries used by the CLI."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def search_submissions(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
+    """Submissions whose narrative or subject contains ``query`` (Thai segmented like the index)."""
+    from parsers.thai_text import segment_for_search
+
+    words = [w for w in segment_for_search(query).split() if w.strip()]
+    if not words:
+        return []
+    match = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+    sql = """
+        SELECT s.id, s.received_at, p.name_th AS province, d.name_th AS district,
+               snippet(submissions_fts, 0, '[', ']', '…', 12) AS snippet
+        FROM submissions_fts f JOIN submissions s ON s.id = f.rowid
+        LEFT JOIN provinces p ON p.code = s.province_code
+        LEFT JOIN districts d ON d.code = s.district_code
+        WHERE submissions_fts MATCH ? ORDER BY rank LIMIT ?"""
+    return [dict(r) for r in db.query(sql, [match, limit])]
+
+
+def review_items(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
+    sql = """SELECT message, received_at, from_addr, subject, review_reasons FROM parsed_messages
+             WHERE status = 'review' ORDER BY received_at DESC LIMIT ?"""
+    return [dict(r) for r in db.query(sql, [limit])]

@@ -1,0 +1,89 @@
+"""Configuration fails fast with the key and the fix; secrets never come from the TOML."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from areaplan.config import ConfigError, load_config, secret
+from tests.ingest_helpers import run_cli
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "config.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_no_config_means_the_embedded_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(None)
+    assert cfg.imap == () and cfg.db == tmp_path / "var" / "areaplan.db"
+
+
+def test_db_override_wins_over_the_config(tmp_path):
+    cfg = load_config(write(tmp_path, '[store]\ndb = "x.db"\n'), db_override="/tmp/y.db")
+    assert cfg.db == Path("/tmp/y.db")
+
+
+def test_a_password_in_the_toml_is_refused(tmp_path):
+    p = write(tmp_path, '[[imap]]\nhost = "h"\nusername = "u"\npassword = "hunter2"\n')
+    with pytest.raises(ConfigError, match=r"imap\[0\]\.password: secrets do not belong"):
+        load_config(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('[[imap]]\nusername = "u"\n', "imap.account1.host is required"),
+        ('[[imap]]\nhost = "h"\nusername = "u"\nsecurity = "tls"\n', 'security must be "ssl"'),
+        ('[[imap]]\nhost = "h"\nusername = "u"\nport = "993"\n', "port must be a int"),
+        ('[[imap]]\nhost = "h"\nusername = "u"\nfolders = []\n', "folders must be a non-empty list"),
+        ('[gazetteer]\nzone_overrides = { "50" = 40 }\n', "zone_overrides.50"),
+        ('[senders]\n"a@b.c" = 55\n', 'senders."a@b.c"'),
+        ("[store\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, text, needle):
+    with pytest.raises(ConfigError, match=None) as err:
+        load_config(write(tmp_path, text))
+    assert needle in str(err.value)
+
+
+def test_bad_config_on_the_command_line_is_one_line_and_exit_2(tmp_path):
+    p = write(tmp_path, '[[imap]]\nhost = "h"\nusername = "u"\nsecurity = "tls"\n')
+    result = run_cli("--config", str(p), "poll")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "security" in result.stderr
+
+
+def test_a_missing_config_file_says_how_to_make_one(tmp_path):
+    result = run_cli("--config", str(tmp_path / "nope.toml"), "poll")
+    assert result.returncode == 2 and "config.example.toml" in result.stderr
+
+
+def test_secrets_come_from_the_environment_first(tmp_path, monkeypatch):
+    sf = tmp_path / "secrets.toml"
+    sf.write_text('[imap.dopa]\npassword = "from-file"\n')
+    sf.chmod(0o600)
+    cfg = load_config(write(tmp_path, f'[secrets]\nfile = "{sf}"\n'))
+    assert secret(cfg, "AREAPLAN_IMAP_DOPA_PASSWORD", "imap.dopa.password") == "from-file"
+    monkeypatch.setenv("AREAPLAN_IMAP_DOPA_PASSWORD", "from-env")
+    assert secret(cfg, "AREAPLAN_IMAP_DOPA_PASSWORD", "imap.dopa.password") == "from-env"
+
+
+def test_a_secret_file_readable_by_others_is_refused(tmp_path):
+    sf = tmp_path / "secrets.toml"
+    sf.write_text('[imap.dopa]\npassword = "x"\n')
+    os.chmod(sf, 0o644)
+    cfg = load_config(write(tmp_path, f'[secrets]\nfile = "{sf}"\n'))
+    with pytest.raises(ConfigError, match="chmod 600"):
+        secret(cfg, "AREAPLAN_NOT_SET", "imap.dopa.password")
+
+
+def test_the_example_config_is_valid(tmp_path):
+    example = Path(__file__).parent.parent / "config.example.toml"
+    cfg = load_config(example)
+    assert cfg.imap[0].host == "imap.gmail.com" and not cfg.imap[0].mark_seen

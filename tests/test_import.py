@@ -1,0 +1,114 @@
+"""Backfills from .eml, mbox and maildir go through the same store path as the poller."""
+
+from __future__ import annotations
+
+import mailbox
+import sqlite3
+from pathlib import Path
+
+from tests.ingest_helpers import make_message, run_cli, stored_hashes, write_config
+
+
+def _import(db: Path, *paths: Path):
+    return run_cli("--db", str(db), "import", "--no-parse", *map(str, paths))
+
+
+def _count(db: Path) -> int:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT count(*) FROM messages").fetchone()[0]
+
+
+def test_eml_files_are_stored_byte_for_byte(tmp_path):
+    raws = [make_message(i) for i in range(3)]
+    for i, raw in enumerate(raws):
+        (tmp_path / f"{i}.eml").write_bytes(raw)
+
+    result = _import(tmp_path / "a.db", *sorted(tmp_path.glob("*.eml")))
+
+    assert result.returncode == 0, result.stderr
+    import hashlib
+    from collections import Counter
+
+    assert stored_hashes(tmp_path / "a.db") == Counter(hashlib.sha256(r).hexdigest() for r in raws)
+
+
+def test_an_mbox_is_imported_and_a_second_import_adds_nothing(tmp_path):
+    box = mailbox.mbox(tmp_path / "takeout.mbox")
+    for i in range(5):
+        box.add(make_message(i))
+    box.flush()
+
+    first = _import(tmp_path / "a.db", tmp_path / "takeout.mbox")
+    second = _import(tmp_path / "a.db", tmp_path / "takeout.mbox")
+
+    assert first.returncode == 0 and second.returncode == 0
+    assert "5 new" in first.stdout and "0 new, 5 already stored" in second.stdout
+    assert _count(tmp_path / "a.db") == 5
+
+
+def test_a_maildir_is_imported(tmp_path):
+    md = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    for i in range(4):
+        md.add(make_message(i))
+
+    result = _import(tmp_path / "a.db", tmp_path / "Maildir")
+
+    assert result.returncode == 0, result.stderr
+    assert _count(tmp_path / "a.db") == 4
+
+
+def test_the_same_mail_as_eml_mbox_and_maildir_is_stored_once(tmp_path):
+    raws = [make_message(i) for i in range(3)]
+    box = mailbox.mbox(tmp_path / "x.mbox")
+    md = mailbox.Maildir(tmp_path / "md", create=True)
+    for i, raw in enumerate(raws):
+        (tmp_path / f"{i}.eml").write_bytes(raw)
+        box.add(raw)
+        md.add(raw)
+    box.flush()
+
+    result = _import(tmp_path / "a.db", *sorted(tmp_path.glob("*.eml")), tmp_path / "x.mbox", tmp_path / "md")
+
+    assert result.returncode == 0, result.stderr
+    assert _count(tmp_path / "a.db") == 3
+    with sqlite3.connect(tmp_path / "a.db") as c:
+        assert c.execute("SELECT count(*) FROM message_locations").fetchone()[0] == 9
+
+
+def test_mbox_from_quoting_does_not_make_a_duplicate(tmp_path):
+    raw = (b"From: a@example.go.th\r\nTo: dopa.areaplan@gmail.com\r\nSubject: test\r\n"
+           b"Message-ID: <q1@example.go.th>\r\n\r\nline one\r\nFrom here on\r\n")
+    (tmp_path / "one.eml").write_bytes(raw)
+    box = mailbox.mbox(tmp_path / "x.mbox")
+    box.add(raw)  # mailbox quotes "From " at a line start as ">From "
+    box.flush()
+    assert b">From here on" in (tmp_path / "x.mbox").read_bytes()
+
+    _import(tmp_path / "a.db", tmp_path / "one.eml", tmp_path / "x.mbox")
+
+    assert _count(tmp_path / "a.db") == 1
+
+
+def test_import_after_poll_of_the_same_mail_stores_no_duplicate(tmp_path, imap_account):
+    raws = [make_message(i) for i in range(4)]
+    imap_account.append_many(raws)
+    cfg = write_config(tmp_path, imap_account)
+    polled = run_cli("--config", str(cfg), "poll", "--no-parse", password=imap_account.password)
+    assert polled.returncode == 0, polled.stderr
+    box = mailbox.mbox(tmp_path / "takeout.mbox")
+    for raw in raws:
+        box.add(raw.replace(b"\r\n", b"\n"))
+    box.flush()
+
+    result = run_cli("--config", str(cfg), "import", "--no-parse", str(tmp_path / "takeout.mbox"))
+
+    assert result.returncode == 0, result.stderr
+    assert "0 new, 4 already stored" in result.stdout
+    assert _count(tmp_path / "areaplan.db") == 4
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path):
+    result = _import(tmp_path / "a.db", tmp_path / "nope.mbox")
+
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
