@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from areaplan.config import ConfigError, load_config, secret
-from tests.ingest_helpers import run_cli
+from ingest_helpers import run_cli
 
 
 def write(tmp_path: Path, text: str) -> Path:

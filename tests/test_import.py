@@ -6,7 +6,7 @@ import mailbox
 import sqlite3
 from pathlib import Path
 
-from tests.ingest_helpers import make_message, run_cli, stored_hashes, write_config
+from ingest_helpers import make_message, run_cli, stored_hashes, write_config
 
 
 def _import(db: Path, *paths: Path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest.lock import run_lock
-from tests.ingest_helpers import (
+from ingest_helpers import (
     areaplan_cmd,
     cli_env,
     db_value,
