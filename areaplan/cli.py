@@ -7,7 +7,6 @@ import their stage lazily, so ``areaplan poll`` from cron starts quickly.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import click

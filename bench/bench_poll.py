@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from imapclient import IMAPClient  # noqa: E402
 
-from tests.imap_server import DovecotServer  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from imap_server import DovecotServer  # noqa: E402
 
 
 def message(i: int, size_kb: int) -> bytes:

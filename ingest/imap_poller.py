@@ -16,6 +16,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -170,8 +171,19 @@ class FolderPoller:
         log.info("%s/%s: %d new message(s) above UID %d", self.account.name, self.folder, len(uids), last_uid)
         if rescan:
             uids = self._skip_known(uidvalidity, uids)
-        for batch in chunks(uids, self.account.batch_size):
-            self._fetch_batch(uidvalidity, batch)
+        batches = list(chunks(uids, self.account.batch_size))
+        if self.account.mark_seen:  # the connection also sets flags: no overlap
+            for batch in batches:
+                self._store_batch(uidvalidity, batch, self._fetch(batch))
+            return
+        # Fetch the next batch while this one is stored (socket reads and SQLite release the GIL).
+        with ThreadPoolExecutor(1, thread_name_prefix="imap-fetch") as pool:
+            pending = pool.submit(self._fetch, batches[0]) if batches else None
+            for i, batch in enumerate(batches):
+                assert pending is not None
+                data = pending.result()
+                pending = pool.submit(self._fetch, batches[i + 1]) if i + 1 < len(batches) else None
+                self._store_batch(uidvalidity, batch, data)
 
     def _skip_known(self, uidvalidity: int, uids: list[int]) -> list[int]:
         """After a UIDVALIDITY change: record messages we already hold without fetching them."""
@@ -202,9 +214,12 @@ class FolderPoller:
     def _location(self, uidvalidity: int, uid: int, gm: str | None) -> Location:
         return Location("imap", self.account.name, self.folder, uidvalidity, uid, gm)
 
-    def _fetch_batch(self, uidvalidity: int, batch: list[int]) -> None:
+    def _fetch(self, batch: list[int]) -> dict[int, dict[bytes, Any]]:
         items = ["BODY.PEEK[]", "INTERNALDATE"] + (["X-GM-MSGID"] if self.gmail else [])
-        data = self.client.fetch(batch, items)
+        return self.client.fetch(batch, items)
+
+    def _store_batch(self, uidvalidity: int, batch: list[int], data: dict[int, dict[bytes, Any]]) -> None:
+        """Store one fetched batch and move the watermark past it, in one transaction."""
         stored: list[int] = []
         with transaction(self.db):
             for uid in batch:

@@ -18,7 +18,6 @@ import sqlite_utils
 from store.db import utcnow
 
 KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to")
-_FROM_QUOTE = re.compile(rb"^>+(From )", re.MULTILINE)
 _WS = re.compile(rb"\s+")
 
 
@@ -81,13 +80,17 @@ def message_id_of(raw: bytes) -> str | None:
 
 
 def content_key(raw: bytes) -> str:
-    """A key that is equal for the same message however it was transported or exported."""
+    """A key that is equal for the same message however it was transported or exported.
+
+    The body is compared without any whitespace (CRLF vs LF, trailing blanks) and without
+    mbox ``>From`` quoting; one pass each in C, so it costs about a sha256 of the message.
+    """
     header, body = split_header(raw)
     hv = header_values(header)
-    body = body.replace(b"\r\n", b"\n")
-    body = _FROM_QUOTE.sub(rb"\1", body)
-    body = b"\n".join(line.rstrip() for line in body.split(b"\n")).rstrip(b"\n")
-    h = hashlib.sha256(b"areaplan-content-key-v1\0")
+    body = body.translate(None, b" \t\r\n")
+    while b">From" in body:
+        body = body.replace(b">From", b"From")
+    h = hashlib.sha256(b"areaplan-content-key-v2\0")
     for name in KEY_HEADERS:
         h.update(name + b"\0" + hv.get(name, b"") + b"\0")
     h.update(body)

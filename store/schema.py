@@ -132,8 +132,11 @@ def schema_version() -> int:
 
 
 def _load_later_migrations() -> None:
-    # Derived-data tables live with the code that owns them; importing registers them.
-    import store.derived  # noqa: F401
+    # Tables live with the code that owns them; importing registers their migrations,
+    # in this order (each module imports the one before it).
+    import store.derived  # noqa: F401  0002, 0003
+
+    import store.digest_sends  # noqa: F401  0004 (store.status), 0005
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -17,9 +17,33 @@ Typical use::
         with srv.client("alice", tls="imaps") as c:   # a logged-in IMAPClient
             ...
 
+API (``ImapAccount`` offers the per-user ones bound to one user):
+
+* lifecycle: ``start()``, ``stop()``, ``restart()`` (same ports and data),
+  ``close()``; properties ``host``, ``imap_port`` (plain, STARTTLS offered),
+  ``imaps_port``, ``ca_file``, ``pid``, ``running``, ``startup_seconds``
+* sessions: ``drop_connections()`` (SIGKILL every imap/imap-login process:
+  all live sessions break, the server stays up), ``kill_sessions(user)``
+  (``doveadm kick``: that user's sessions get BYE and are closed)
+* users: ``add_user(user, password)``, ``new_account(hint) -> ImapAccount``
+* mail: ``append(user, folder, raw, flags=(), internal_date=None) -> uid``,
+  ``append_many(user, folder, [raw | {"msg", "flags", "date"}]) -> [uid]``
+  (MULTIAPPEND on one connection), ``uids()``, ``flags()`` (``\\Recent``
+  left out), ``fetch_raw()``, ``uidvalidity()``, ``create_folder()``,
+  ``set_uidvalidity(user, folder, n)`` (live), ``maildir(user)``
+* debugging: ``log_text()``, ``doveadm(*args)``, ``client(user, tls=...)``
+  (a logged-in ``IMAPClient``), ``config_file``
+
+Server behaviour worth knowing: folders use "/" as separator (Maildir
+``LAYOUT=fs``; pass ``hierarchy_separator="."`` for classic Maildir++);
+Dovecot's failed-login penalty is off (a failed login still takes ~0.5 s);
+Gmail's X-GM-* items are answered with BAD; at most
+``mail_max_userip_connections`` (200) sessions per user.
+
 Mail is stored with a fixed unprivileged uid/gid: ``nobody``/``nogroup`` when
 we run as root (Dovecot refuses to deliver as root), otherwise the current
-user (Dovecot then runs entirely unprivileged as well).
+user (Dovecot then runs entirely unprivileged as well).  If the Python
+process dies, even by SIGKILL, Dovecot is told to shut down (PDEATHSIG).
 
 Environment variables:
 
@@ -34,7 +58,9 @@ Environment variables:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import ctypes
 import datetime as _dt
 import grp
 import os
@@ -49,11 +75,13 @@ import tempfile
 import textwrap
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from imapclient import IMAPClient
+from imapclient import exceptions as imapclient_exceptions
 
 __all__ = [
     "DovecotServer",
@@ -149,7 +177,16 @@ def _parse_uid_set(text: str) -> list[int]:
     return out
 
 
-def _appenduids(response: bytes | str) -> tuple[int, list[int]]:
+def _appenduids(response: object) -> tuple[int, list[int]]:
+    """(uidvalidity, [uids]) from an APPEND response.
+
+    ``IMAPClient.append`` returns the text, ``multiappend`` a (typ, data) tuple.
+    """
+    if isinstance(response, tuple | list):
+        response = b" ".join(
+            x if isinstance(x, bytes) else str(x).encode()
+            for x in (response[1] if len(response) == 2 else response)
+        )
     if isinstance(response, str):
         response = response.encode()
     m = _APPENDUID_RE.search(response)
@@ -158,40 +195,59 @@ def _appenduids(response: bytes | str) -> tuple[int, list[int]]:
     return int(m.group(1)), _parse_uid_set(m.group(2).decode())
 
 
-def _proc_stat(pid: int) -> tuple[str, int, int] | None:
-    """(comm, ppid, pgrp) of a process, or None if it vanished."""
+def _proc_stat(pid: int) -> tuple[str, str, int] | None:
+    """(comm, state, pgrp) of a process, or None if it is gone."""
     try:
         data = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    # comm is in parentheses and may itself contain spaces / parentheses
+    # comm is in parentheses and may itself contain spaces or parentheses
     lpar, rpar = data.index("("), data.rindex(")")
-    comm = data[lpar + 1 : rpar]
-    rest = data[rpar + 2 :].split()
-    # rest[0]=state rest[1]=ppid rest[2]=pgrp
-    return comm, int(rest[1]), int(rest[2])
-
-
-def _pids_in_group(pgid: int) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        st = _proc_stat(int(entry))
-        if st and st[2] == pgid:
-            out[int(entry)] = st[0]
-    return out
+    rest = data[rpar + 2 :].split()  # state ppid pgrp ...
+    return data[lpar + 1 : rpar], rest[0], int(rest[2])
 
 
 def _pid_alive(pid: int) -> bool:
+    """Running and not a zombie (PID 1 in containers does not always reap)."""
     st = _proc_stat(pid)
-    if st is None:
-        return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    return st is not None and st[1] not in ("Z", "X")
+
+
+def _pids_in_group(pgid: int) -> dict[int, str]:
+    """{pid: comm} of the live (non-zombie) processes in a process group."""
+    out: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            st = _proc_stat(int(entry))
+            if st and st[2] == pgid and st[1] not in ("Z", "X"):
+                out[int(entry)] = st[0]
+    return out
+
+
+_LIVE_SERVERS: weakref.WeakSet[DovecotServer] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_leftover_servers() -> None:
+    for server in list(_LIVE_SERVERS):
+        with contextlib.suppress(Exception):
+            server.close()
+
+
+try:
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux/glibc
+    _prctl = None
+
+
+def _die_with_parent() -> None:
+    """preexec_fn: SIGTERM the master if the Python process dies (even SIGKILL).
+
+    On SIGTERM the master takes all its children down with it, so a crashed or
+    os._exit()ed test run (e.g. pytest-timeout's thread method) leaves no daemons.
+    """
+    if _prctl is not None:
+        _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 # --------------------------------------------------------------------------
@@ -215,7 +271,7 @@ def _make_certs_cryptography(tls_dir: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     start, end = now - _dt.timedelta(hours=1), now + _dt.timedelta(days=7)
 
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -232,9 +288,15 @@ def _make_certs_cryptography(tls_dir: Path) -> None:
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=False, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                crl_sign=True, encipher_only=False, decipher_only=False,
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -260,9 +322,15 @@ def _make_certs_cryptography(tls_dir: Path) -> None:
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                crl_sign=False, encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -278,9 +346,7 @@ def _make_certs_cryptography(tls_dir: Path) -> None:
     (tls_dir / "ca.pem").write_bytes(ca_cert.public_bytes(pem))
     (tls_dir / "server.pem").write_bytes(cert.public_bytes(pem))
     (tls_dir / "server.key").write_bytes(
-        key.private_bytes(
-            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
 
 
@@ -295,10 +361,23 @@ def _make_certs_openssl(tls_dir: Path) -> None:
             raise DovecotStartError(f"openssl {' '.join(args)} failed:\n{r.stderr}")
 
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-    run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "7",
-        "-subj", "/CN=areaplan test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run(
+        "req",
+        "-x509",
+        *ec,
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "7",
+        "-subj",
+        "/CN=areaplan test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE,pathlen:0",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    )
     run("req", "-new", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
     (tls_dir / "ext.cnf").write_text(
         "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
@@ -308,8 +387,23 @@ def _make_certs_openssl(tls_dir: Path) -> None:
         "subjectKeyIdentifier=hash\n"
         "authorityKeyIdentifier=keyid\n"
     )
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "7", "-out", "server.pem", "-extfile", "ext.cnf")
+    run(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "7",
+        "-out",
+        "server.pem",
+        "-extfile",
+        "ext.cnf",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -334,8 +428,19 @@ class DovecotServer:
         start_timeout: float = 15.0,
         mail_max_userip_connections: int = 200,
         extra_config: str = "",
+        hierarchy_separator: str = "/",
+        auth_penalty: bool = False,
         keep_dir: bool | None = None,
     ) -> None:
+        if hierarchy_separator not in ("/", "."):
+            raise ValueError("hierarchy_separator must be '/' or '.'")
+        #: "/" -> Maildir LAYOUT=fs (dots allowed in names, like most servers);
+        #: "." -> classic Maildir++ (".Sub.Folder" directories, no dots in names)
+        self.hierarchy_separator = hierarchy_separator
+        #: Dovecot's per-IP penalty delays each failed login from 127.0.0.1
+        #: by 2..15 s; off by default so wrong-password tests stay fast
+        #: (a failed login still takes ~0.5 s: Dovecot batches failures).
+        self.auth_penalty = auth_penalty
         self.dovecot_bin = dovecot_bin or find_dovecot()
         if not self.dovecot_bin:
             raise DovecotStartError(f"dovecot binary not found: {INSTALL_HINT}")
@@ -355,6 +460,7 @@ class DovecotServer:
         self._imap_port: int | None = None
         self._imaps_port: int | None = None
         self._users: dict[str, str] = {}
+        self._counter = 0
         self._lock = threading.Lock()
         #: seconds the last start() took until both ports answered
         self.startup_seconds: float | None = None
@@ -410,7 +516,11 @@ class DovecotServer:
         return self._users[user]
 
     def maildir(self, user: str) -> Path:
-        """The user's Maildir (``cur/new/tmp`` of INBOX; subfolders are ``.Name``)."""
+        """The user's Maildir; INBOX is its ``cur/new/tmp``.
+
+        Sub-folders are ``Maildir/Parent/Child`` (mUTF-7 names) with the default
+        "/" separator, ``Maildir/.Parent.Child`` with ``hierarchy_separator="."``.
+        """
         return self.root / "mail" / user / "Maildir"
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -429,7 +539,11 @@ class DovecotServer:
     # ------------------------------------------------------------ lifecycle
 
     def __enter__(self) -> DovecotServer:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()  # no stray directory when start-up fails
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -463,34 +577,35 @@ class DovecotServer:
                 raise
         raise AssertionError("unreachable")
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, grace: float = 0.2, timeout: float = 5.0) -> None:
         """Stop Dovecot and every process it started (the whole process group).
 
         Open client connections are cut.  Data stays; ``start()`` again to
-        get the same server back on the same ports.
+        get the same server back on the same ports.  Processes get SIGTERM
+        and, after *grace* seconds, SIGKILL.
         """
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        pgid = proc.pid
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        # the master forwards SIGTERM to its children, but do not rely on it:
-        # anything left in the group (imap processes serving clients…) dies now
+        pgid = proc.pid  # start_new_session=True: the master leads its own group
+        # SIGTERM to the whole group at once: killing only the master would
+        # leave imap processes serving their clients, and the master alone
+        # sometimes lingers ~1 s (holding the listening ports), so
+        # whatever is still there after the grace period gets SIGKILL.
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
+            os.killpg(pgid, signal.SIGTERM)
+        grace_end = time.monotonic() + grace
+        deadline = grace_end + timeout
+        while alive := list(_pids_in_group(pgid)):
+            now = time.monotonic()
+            if now > deadline:
+                raise DovecotError(f"dovecot processes {alive} survived SIGKILL")
+            if now > grace_end:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGKILL)
+            time.sleep(0.005)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout)
-        deadline = time.monotonic() + timeout
-        while _pids_in_group(pgid) and time.monotonic() < deadline:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pgid, signal.SIGKILL)
-            time.sleep(0.02)
         self._stderr_close()
 
     def restart(self) -> None:
@@ -567,14 +682,25 @@ class DovecotServer:
         if any(c in password for c in ":\n\r\0") or not password:
             raise ValueError("password must be non-empty and free of ':' and newlines")
         with self._lock:
+            existed = user in self._users
             self._users[user] = password
-            self._write_passwd()
+            self._write_passwd(user, password)
+        if existed and self.running:
+            # a password change can take Dovecot up to ~1 s to notice
+            deadline = time.monotonic() + 5
+            while True:
+                try:
+                    self.client(user).logout()
+                    break
+                except imapclient_exceptions.LoginError:
+                    if time.monotonic() > deadline:
+                        raise
 
     def new_account(self, hint: str = "user", password: str | None = None) -> ImapAccount:
         """Add a fresh uniquely-named user and return its connection details."""
         slug = re.sub(r"[^a-z0-9]+", "-", hint.lower()).strip("-")[:40] or "user"
         with self._lock:
-            self._counter = getattr(self, "_counter", 0) + 1
+            self._counter += 1
             n = self._counter
         user = f"u{n:04d}-{slug}".rstrip("-")
         password = password or f"pw-{os.urandom(9).hex()}"
@@ -591,8 +717,13 @@ class DovecotServer:
         ``ca_file``.
         """
         if tls == "imaps":
-            c = IMAPClient(self.host, self.imaps_port, ssl=True,
-                           ssl_context=self.ssl_context(), timeout=timeout)
+            c = IMAPClient(
+                self.host,
+                self.imaps_port,
+                ssl=True,
+                ssl_context=self.ssl_context(),
+                timeout=timeout,
+            )
         elif tls in ("none", "starttls"):
             c = IMAPClient(self.host, self.imap_port, ssl=False, timeout=timeout)
             if tls == "starttls":
@@ -667,18 +798,24 @@ class DovecotServer:
             c.select_folder(folder, readonly=True)
             return sorted(c.search(["ALL"]))
 
-    def flags(self, user: str, folder: str = "INBOX") -> dict[int, tuple[str, ...]]:
-        """``{uid: ("\\\\Seen", "$label", ...)}`` for every message, flags as str."""
+    def flags(
+        self, user: str, folder: str = "INBOX", *, include_recent: bool = False
+    ) -> dict[int, tuple[str, ...]]:
+        """``{uid: ("\\\\Seen", "$label", ...)}`` for every message, flags as str.
+
+        The session-dependent ``\\Recent`` is left out unless asked for.
+        """
         with self._session(user) as c:
             c.select_folder(folder, readonly=True)
             uids = c.search(["ALL"])
             if not uids:
                 return {}
             data = c.fetch(uids, ["FLAGS"])
-        return {
-            uid: tuple(f.decode() if isinstance(f, bytes) else f for f in d[b"FLAGS"])
-            for uid, d in sorted(data.items())
-        }
+        out = {}
+        for uid, d in sorted(data.items()):
+            fl = (f.decode() if isinstance(f, bytes) else f for f in d[b"FLAGS"])
+            out[uid] = tuple(f for f in fl if include_recent or f != "\\Recent")
+        return out
 
     def fetch_raw(self, user: str, folder: str, uid: int) -> bytes:
         """The exact stored bytes of one message (BODY.PEEK[], flags untouched)."""
@@ -694,7 +831,7 @@ class DovecotServer:
             return int(c.folder_status(folder, ["UIDVALIDITY"])[b"UIDVALIDITY"])
 
     def create_folder(self, user: str, name: str, *, subscribe: bool = True) -> None:
-        """CREATE (and SUBSCRIBE) a folder; hierarchy separator is ``/``."""
+        """CREATE (and SUBSCRIBE) a folder (separator: ``hierarchy_separator``)."""
         with self._session(user) as c:
             c.create_folder(name)
             if subscribe:
@@ -737,7 +874,7 @@ class DovecotServer:
         self._mail_uid, self._mail_gid = mail_uid, mail_gid
         # mkdtemp makes 0700; Dovecot's unprivileged processes must traverse it
         root.chmod(0o755)
-        for sub in ("run", "state", "log", "tls"):
+        for sub in ("run", "state", "log", "tls", "passwd.d"):
             (root / sub).mkdir(mode=0o755)
         (root / "mail").mkdir(mode=0o755)
         os.chown(root / "mail", mail_uid, mail_gid)
@@ -746,13 +883,21 @@ class DovecotServer:
             p = root / "tls" / name
             if p.exists():
                 p.chmod(0o600)
-        self._write_passwd()
 
-    def _write_passwd(self) -> None:
-        path = self.root / "users.passwd"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in self._users.items()))
+    def _write_passwd(self, user: str, password: str) -> None:
+        # One passwd-file per user (the passdb path contains %u).  Dovecot
+        # re-reads a changed passwd-file at most once a second, so a single
+        # shared file would miss a user added right after a login; a file
+        # it has never opened is read on first use.
+        path = self.root / "passwd.d" / user
+        tmp = path.with_name(f".{user}.tmp")
+        tmp.write_text(f"{user}:{{PLAIN}}{password}::::::\n")
         tmp.chmod(0o644)  # read by the auth process (runs as the 'dovecot' user)
+        with contextlib.suppress(FileNotFoundError):
+            # Dovecot notices a change by (mtime seconds, size): make sure they differ
+            old = path.stat().st_mtime
+            if int(tmp.stat().st_mtime) <= int(old):
+                os.utime(tmp, (old + 1, old + 1))
         os.replace(tmp, path)
 
     def _write_config(self) -> None:
@@ -773,6 +918,14 @@ class DovecotServer:
                   chroot =
                 }}
                 """)
+        if not self.auth_penalty:
+            identity += (
+                "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n"
+            )
+        if self.hierarchy_separator == "/":
+            mail_location = "maildir:~/Maildir:LAYOUT=fs"
+        else:
+            mail_location = "maildir:~/Maildir"
         conf = textwrap.dedent(f"""\
             # Generated by tests/imap_server.py -- throwaway test server, do not reuse.
             instance_name = areaplan-test-{os.path.basename(r)}
@@ -794,10 +947,11 @@ class DovecotServer:
             auth_verbose = yes
             auth_verbose_passwords = no
             auth_debug_passwords = no
+            auth_failure_delay = 0
 
             passdb {{
               driver = passwd-file
-              args = scheme=PLAIN {r}/users.passwd
+              args = scheme=PLAIN {r}/passwd.d/%u
             }}
             userdb {{
               driver = static
@@ -807,12 +961,12 @@ class DovecotServer:
             mail_gid = {self._mail_gid}
             first_valid_uid = 1
             first_valid_gid = 1
-            mail_location = maildir:~/Maildir
+            mail_location = {mail_location}
             mail_fsync = never
 
             namespace inbox {{
               inbox = yes
-              separator = /
+              separator = {self.hierarchy_separator}
               prefix =
             }}
 
@@ -849,7 +1003,9 @@ class DovecotServer:
             stdout=self._stderr_f,
             stderr=self._stderr_f,
             start_new_session=True,  # own process group: stop() kills all of it
+            preexec_fn=_die_with_parent,
         )
+        _LIVE_SERVERS.add(self)
         deadline = t0 + self.start_timeout
         pending = {self.imap_port: False, self.imaps_port: True}
         while pending:
@@ -858,14 +1014,13 @@ class DovecotServer:
                 self._proc = None
                 self._stderr_close()
                 raise DovecotStartError(
-                    f"dovecot exited with status {rc} during start-up\n"
-                    f"--- config {self.config_file} ---\n--- log ---\n{self.log_text()}"
+                    f"dovecot exited with status {rc} during start-up\n{self._diagnostics()}"
                 )
             if time.monotonic() > deadline:
                 self.stop()
                 raise DovecotStartError(
                     f"dovecot did not answer on 127.0.0.1:{self.imap_port}/{self.imaps_port} "
-                    f"within {self.start_timeout}s\n--- log ---\n{self.log_text()}"
+                    f"within {self.start_timeout}s\n{self._diagnostics()}"
                 )
             for port, use_tls in list(pending.items()):
                 if self._greets(port, use_tls):
@@ -874,10 +1029,23 @@ class DovecotServer:
                 time.sleep(0.01)
         self.startup_seconds = time.monotonic() - t0
 
+    def _diagnostics(self) -> str:
+        try:
+            conf = Path(self.config_file).read_text()
+        except OSError as e:
+            conf = f"({e})"
+        numbered = "\n".join(f"{i:3d}  {line}" for i, line in enumerate(conf.splitlines(), 1))
+        return (
+            f"--- dovecot log ---\n{self.log_text()}\n"
+            f"--- {self.config_file} ---\n{numbered}\n--- end ---"
+        )
+
     def _greets(self, port: int, use_tls: bool) -> bool:
         try:
             with socket.create_connection((self.host, port), timeout=2) as s:
-                sock = self.ssl_context().wrap_socket(s, server_hostname=self.host) if use_tls else s
+                sock = (
+                    self.ssl_context().wrap_socket(s, server_hostname=self.host) if use_tls else s
+                )
                 with sock:
                     sock.settimeout(2)
                     return sock.recv(200).startswith(b"* OK")
@@ -921,8 +1089,13 @@ class ImapAccount:
     def client(self, *, tls: str = "none", timeout: float = 30.0) -> IMAPClient:
         return self.server.client(self.user, tls=tls, timeout=timeout)
 
-    def append(self, raw: bytes, folder: str = "INBOX", flags: Sequence[str | bytes] = (),
-               internal_date: _dt.datetime | None = None) -> int:
+    def append(
+        self,
+        raw: bytes,
+        folder: str = "INBOX",
+        flags: Sequence[str | bytes] = (),
+        internal_date: _dt.datetime | None = None,
+    ) -> int:
         return self.server.append(self.user, folder, raw, flags, internal_date)
 
     def append_many(self, messages: Iterable[bytes | dict], folder: str = "INBOX") -> list[int]:
@@ -931,8 +1104,10 @@ class ImapAccount:
     def uids(self, folder: str = "INBOX") -> list[int]:
         return self.server.uids(self.user, folder)
 
-    def flags(self, folder: str = "INBOX") -> dict[int, tuple[str, ...]]:
-        return self.server.flags(self.user, folder)
+    def flags(
+        self, folder: str = "INBOX", *, include_recent: bool = False
+    ) -> dict[int, tuple[str, ...]]:
+        return self.server.flags(self.user, folder, include_recent=include_recent)
 
     def fetch_raw(self, uid: int, folder: str = "INBOX") -> bytes:
         return self.server.fetch_raw(self.user, folder, uid)
@@ -948,4 +1123,3 @@ class ImapAccount:
 
     def kill_sessions(self) -> None:
         self.server.kill_sessions(self.user)
-
