@@ -72,7 +72,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbo
 
     \b
     Quick start (no config, bundled sample mailbox, digests written to files):
-      areaplan --db var/demo.db demo
+      areaplan demo
 
     \b
     Production (cron or the daemon):
@@ -85,18 +85,9 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbo
 
 
 def _register() -> None:
-    from areaplan import cli_ingest
+    from areaplan import cli_demo, cli_digest, cli_ingest, cli_parse
 
-    for module in (cli_ingest,):
-        for command in module.COMMANDS:
-            main.add_command(command)
-    for optional in ("areaplan.cli_parse", "areaplan.cli_digest"):
-        try:
-            module = __import__(optional, fromlist=["COMMANDS"])
-        except ModuleNotFoundError as err:
-            if err.name != optional:
-                raise
-            continue
+    for module in (cli_demo, cli_ingest, cli_parse, cli_digest):
         for command in module.COMMANDS:
             main.add_command(command)
 

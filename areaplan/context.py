@@ -27,6 +27,8 @@ class AppContext:
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
             from store.db import open_db
+            from store.status import ensure_gazetteer_loaded
 
             self._db = open_db(self.config.db)
+            ensure_gazetteer_loaded(self._db, self.config.zone_overrides)
         return self._db

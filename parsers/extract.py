@@ -25,15 +25,22 @@ class Candidate:
     form: object  # parsers.form.FormFields
 
 
-def _candidates(pm: ParsedMessage) -> list[Candidate]:
+def _candidates(pm: ParsedMessage, mime) -> list[Candidate]:
+    """Every text that may hold the report form: attachments, the body, forwarded bodies."""
     from parsers.form import read_form
 
     out: list[Candidate] = []
     for rec in pm.attachments:
-        if rec.text and rec.text.strip():
+        if rec.kind != "image" and rec.text and rec.text.strip():
             out.append(Candidate(f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr, read_form(rec.text)))
     if pm.text_body.strip():
         out.append(Candidate("body", pm.text_body, False, read_form(pm.text_body)))
+    stack = list(getattr(mime, "forwarded", []) or [])
+    while stack:
+        fwd = stack.pop(0)
+        stack.extend(getattr(fwd, "forwarded", []) or [])
+        if fwd.text_body and fwd.text_body.strip():
+            out.append(Candidate("forwarded message", fwd.text_body, False, read_form(fwd.text_body)))
     return out
 
 
@@ -171,7 +178,7 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
     from parsers.pipeline import _gazetteer, period_for
 
     gaz = _gazetteer(settings)
-    candidates = _candidates(pm)
+    candidates = _candidates(pm, mime)
     best = max(candidates, key=_score) if candidates else None
     names = [a.filename or "" for a in pm.attachments]
     campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
@@ -222,8 +229,11 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
 
 
 def _is_automatic(mime) -> bool:
-    for attr in ("is_auto_reply", "auto_submitted", "is_bulk", "is_list"):
-        value = getattr(mime, attr, None)
-        if value and value not in ("no", "No"):
-            return True
-    return False
+    """Auto-replies, bounces, mailing lists and bulk mail (by their headers)."""
+    return bool(
+        mime.auto_submitted
+        or mime.auto_reply_headers
+        or (mime.precedence or "").lower() in ("bulk", "list", "junk", "auto_reply")
+        or mime.list_id
+        or mime.content_type == "multipart/report"
+    )
