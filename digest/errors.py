@@ -1,0 +1,17 @@
+"""Errors of the digest stage. Each message says what to do next."""
+
+
+class DigestError(Exception):
+    """Base class: the digest could not be built or delivered."""
+
+
+class SendFailed(DigestError):
+    """Some digests were not delivered. They are recorded as failed and the next run retries them."""
+
+    transient = True
+
+
+class SmtpLoginFailed(DigestError):
+    """The SMTP server refused the login: fix the username/password; retrying will not help."""
+
+    transient = False

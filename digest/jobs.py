@@ -1,0 +1,116 @@
+"""The digest job: one function for ``areaplan digest`` (cron) and the daemon.
+
+``digest_job`` builds every zone's digest and the national one for a Thai day,
+then either sends them (``[smtp]`` configured) or writes them to an outbox folder
+(no ``[smtp]``, ``--outbox DIR`` or ``--dry-run``). It records itself in ``runs``
+(kind ``digest``) and returns a one-line summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from areaplan.config import Config
+from digest import settings as ds
+from digest.campaigns import Campaign, today_bangkok
+from digest.errors import SendFailed
+from digest.send import Delivery
+from store.runs import RunCounts, finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+
+def prepare_store(
+    db: sqlite_utils.Database, config: Config, through: date | None = None,
+    campaigns: tuple[Campaign, ...] | None = None,
+) -> tuple[Campaign, ...]:
+    """Load the gazetteer if it is empty and refresh ``campaigns`` from the config.
+
+    Monthly periods are stored up to the month of ``through`` (default: today), and
+    never less than up to the current month.
+    """
+    from store.status import ensure_gazetteer_loaded, sync_campaigns
+
+    campaigns = campaigns if campaigns is not None else ds.load_campaigns(config)
+    through = max(through or today_bangkok(), today_bangkok())
+    ensure_gazetteer_loaded(db, config.zone_overrides)
+    sync_campaigns(db, [c.row(through) for c in campaigns])
+    return campaigns
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    digest_date: date
+    delivery: Delivery
+    summary: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.delivery.failed
+
+
+def run_digest(
+    config: Config,
+    db: sqlite_utils.Database,
+    on: date | None = None,
+    *,
+    outbox: Path | None = None,
+    resend: bool = False,
+    dry_run: bool = False,
+) -> DigestResult:
+    """Build and deliver the digests for ``on`` (default: today in Thailand)."""
+    from digest.model import build_digests
+    from digest.render import render_all
+    from digest.send import deliver, write_outbox
+
+    on = on or today_bangkok()
+    settings = ds.load_digest_settings(config)
+    use_smtp = ds.smtp_configured(config) and outbox is None and not dry_run
+    smtp = ds.load_smtp_settings(config) if use_smtp else None
+    if smtp is not None and smtp.password:
+        _register_secret(smtp.password)
+    run = start_run(db, "digest")
+    try:
+        prepare_store(db, config, through=on)
+        zone_digests, national = build_digests(db, on, settings.max_review_items)
+        rendered = render_all(zone_digests, national, settings)
+        if smtp is None:
+            delivery = Delivery(written=write_outbox(rendered, outbox or settings.outbox, settings, on.isoformat()))
+        else:
+            delivery = deliver(db, rendered, settings, smtp, on.isoformat(), resend=resend)
+    except BaseException as err:
+        finish_run(db, run, "failed", RunCounts(), f"digest {on}: failed: {err}", error=f"{type(err).__name__}: {err}")
+        raise
+    summary = delivery.summary(on.isoformat())
+    finish_run(db, run, "partial" if delivery.failed else "ok", RunCounts(), summary,
+               error="; ".join(delivery.failed[:20]) or None)
+    log.info(summary)
+    return DigestResult(on, delivery, summary)
+
+
+def digest_job(
+    config: Config,
+    db: sqlite_utils.Database,
+    date: date | None = None,
+    outbox: Path | None = None,
+    resend: bool = False,
+    dry_run: bool = False,
+) -> str:
+    """The scheduler's digest job: the one-line summary; raises ``SendFailed`` if a send failed."""
+    result = run_digest(config, db, date, outbox=outbox, resend=resend, dry_run=dry_run)
+    if not result.ok:
+        raise SendFailed(result.summary)
+    return result.summary
+
+
+def _register_secret(value: str) -> None:
+    try:
+        from areaplan.jobs import register_secret
+    except ImportError:  # pragma: no cover - the CLI layer is optional for library use
+        return
+    register_secret(value)

@@ -1,0 +1,175 @@
+"""Digest values -> subject, plain text and HTML (jinja2 templates in ``digest/templates``).
+
+HTML templates are autoescaped: every value that came from an email (names,
+subjects, reasons, narratives) is inert in the output. The HTML is made for mail
+clients: table layout, inline CSS, no scripts, no external images or fonts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+import jinja2
+
+from digest.model import NationalDigest, ProvinceLine, ZoneDigest
+from digest.settings import DigestSettings
+from digest.thai_dates import arabic_digits_to_thai, thai_date, thai_datetime, thai_month
+
+STATUS_TH = {
+    "received": "ส่งแล้ว",
+    "late": "ส่งช้า",
+    "needs_review": "รอตรวจสอบ",
+    "missing": "ยังไม่ส่ง",
+}
+CAMPAIGN_TH = {"role_model": "อำเภอต้นแบบ", "best_practice": "Best Practice"}
+# (background, text colour) per status; the label is always written too (never colour alone).
+STATUS_COLOURS = {
+    "received": ("#e6f4ea", "#1e6b34"),
+    "late": ("#fff4e5", "#8a4b00"),
+    "needs_review": ("#f3e8fd", "#6b21a8"),
+    "missing": ("#f1f3f4", "#4b5563"),
+    "overdue": ("#fdecea", "#a50e0e"),
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One digest ready to be put in an email."""
+
+    audience: str  # zone-01 .. zone-18, national
+    subject: str
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("digest", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["status_th"] = lambda s: STATUS_TH.get(s, s)
+    env.filters["campaign_th"] = lambda s: CAMPAIGN_TH.get(s, s)
+    return env
+
+
+class _Formatter:
+    """Date and label helpers handed to the templates, bound to the digest settings."""
+
+    def __init__(self, settings: DigestSettings):
+        self.settings = settings
+
+    def date(self, d: date | str | None) -> str:
+        if d is None:
+            return "-"
+        if isinstance(d, str):
+            d = datetime.fromisoformat(d).date() if "T" in d else date.fromisoformat(d)
+        return thai_date(d, self.settings.date_style, self.settings.thai_digits)
+
+    def received(self, when: str | None) -> str:
+        """The Thai date a submission arrived (Thai time)."""
+        if not when:
+            return "-"
+        try:
+            return thai_datetime(when, self.settings.date_style, self.settings.thai_digits).rsplit(" ", 2)[0]
+        except ValueError:
+            return when
+
+    def instant(self, when: str | datetime | None) -> str:
+        if not when:
+            return "-"
+        try:
+            return thai_datetime(when, self.settings.date_style, self.settings.thai_digits)
+        except ValueError:
+            return str(when)
+
+    def period(self, kind: str, period: str | None) -> str:
+        if not period:
+            return "-"
+        if kind == "best_practice" and len(period) == 7:
+            return "เดือน" + thai_month(period, self.settings.thai_digits)
+        if period.isdigit() and len(period) == 4:
+            year = str(int(period) + 543)
+            return "ปี " + (arabic_digits_to_thai(year) if self.settings.thai_digits else year)
+        return period
+
+    @staticmethod
+    def due(days: int) -> str:
+        if days > 0:
+            return f"อีก {days} วันครบกำหนด"
+        if days == 0:
+            return "ครบกำหนดวันนี้"
+        return f"เลยกำหนดมาแล้ว {-days} วัน"
+
+    @staticmethod
+    def timing(line: ProvinceLine) -> str:
+        """Days left or days late, for the status column."""
+        if line.status == "missing":
+            if line.days_left is not None:
+                return "ครบกำหนดวันนี้" if line.days_left == 0 else f"เหลือ {line.days_left} วัน"
+            return f"เลยกำหนด {line.days_late} วัน"
+        if line.late and line.days_late:
+            return f"ช้า {line.days_late} วัน"
+        return ""
+
+    @staticmethod
+    def colours(line: ProvinceLine) -> tuple[str, str]:
+        if line.status == "missing" and line.days_late:
+            return STATUS_COLOURS["overdue"]
+        return STATUS_COLOURS[line.status]
+
+
+def zone_subject(zd: ZoneDigest, settings: DigestSettings) -> str:
+    c = zd.counts
+    parts = [f"{settings.subject_prefix} {zd.name} สรุปรายงานประจำวันที่ "
+             f"{thai_date(zd.on, settings.date_style, settings.thai_digits)}"]
+    parts.append(f"ส่งแล้ว {c.submitted} จาก {c.provinces}")
+    if c.missing:
+        parts.append(f"ยังไม่ส่ง {c.missing}")
+    if zd.review:
+        parts.append(f"รอตรวจสอบ {len(zd.review)}")
+    return " · ".join(parts).strip()
+
+
+def national_subject(nd: NationalDigest, settings: DigestSettings) -> str:
+    totals = [p.totals for p in nd.periods]
+    submitted = sum(t.submitted for t in totals)
+    provinces = sum(t.provinces for t in totals)
+    missing = sum(t.missing for t in totals)
+    parts = [f"{settings.subject_prefix} สรุปรายงานระดับประเทศ ประจำวันที่ "
+             f"{thai_date(nd.on, settings.date_style, settings.thai_digits)}",
+             f"ส่งแล้ว {submitted} จาก {provinces}"]
+    if missing:
+        parts.append(f"ยังไม่ส่ง {missing}")
+    if nd.review_total:
+        parts.append(f"รอตรวจสอบ {nd.review_total}")
+    if nd.poll.failures_since:
+        parts.append(f"ดึงอีเมลล้มเหลว {nd.poll.failures_since} ครั้ง")
+    return " · ".join(parts).strip()
+
+
+def render_zone(zd: ZoneDigest, settings: DigestSettings) -> Rendered:
+    subject = zone_subject(zd, settings)
+    ctx = {"d": zd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS}
+    env = environment()
+    return Rendered(zd.audience, subject, env.get_template("zone.txt").render(ctx),
+                    env.get_template("zone.html").render(ctx))
+
+
+def render_national(nd: NationalDigest, settings: DigestSettings) -> Rendered:
+    subject = national_subject(nd, settings)
+    ctx = {"d": nd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS}
+    env = environment()
+    return Rendered(nd.audience, subject, env.get_template("national.txt").render(ctx),
+                    env.get_template("national.html").render(ctx))
+
+
+def render_all(zone_digests: list[ZoneDigest], national: NationalDigest, settings: DigestSettings) -> list[Rendered]:
+    """Every zone's digest (zone 1 first), then the national one."""
+    return [render_zone(zd, settings) for zd in zone_digests] + [render_national(national, settings)]

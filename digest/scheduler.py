@@ -1,0 +1,138 @@
+"""``areaplan run``: the unattended daemon that polls the inbox and sends the daily digest.
+
+An APScheduler ``BlockingScheduler`` with two jobs on one worker thread, so they
+never overlap (a long poll delays the digest; it never runs beside it):
+
+* ``poll`` every ``[schedule].poll_minutes`` (first run at start-up), calling
+  ``areaplan.jobs.poll_job(config)``;
+* ``digest`` daily at ``[schedule].digest_time`` (Asia/Bangkok), calling
+  ``digest.jobs.digest_job``. Started after that time of day, the daemon also runs
+  today's digest at once (``catch_up``): each recipient still gets it only once.
+
+``max_instances=1`` and ``coalesce=True``: a run missed while the previous one
+was busy (or the machine slept) happens once, within ``misfire_grace_minutes``.
+Every run is logged with its one-line summary; a failed run is logged and the
+daemon goes on. SIGTERM or SIGINT stops it cleanly: the running job finishes
+(its transaction commits or rolls back), then the process exits 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from areaplan.config import Config
+from digest.settings import ScheduleSettings, load_schedule
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[Config], str]
+
+
+def default_poll(config: Config) -> str:
+    """The lead's poll job (imported only when it runs)."""
+    from areaplan.jobs import poll_job
+
+    return poll_job(config)
+
+
+def default_digest(config: Config) -> str:
+    """Today's digest, on a connection of its own (SQLite connections stay in their thread)."""
+    from digest.jobs import digest_job
+    from store.db import open_db
+
+    db = open_db(config.db)
+    try:
+        return digest_job(config, db)
+    finally:
+        db.close()
+
+
+def _logged(name: str, job: Job, config: Config) -> Callable[[], None]:
+    """``job(config)`` with its summary or failure logged; never raises into the scheduler."""
+
+    def run() -> None:
+        log.info("%s: starting", name)
+        try:
+            summary = job(config)
+        except Exception as err:  # noqa: BLE001 - logged; the daemon must keep running
+            log.error("%s failed: %s: %s", name, type(err).__name__, err)
+            log.debug("%s traceback", name, exc_info=True)
+            return
+        log.info("%s: %s", name, summary)
+
+    run.__name__ = f"{name}_job"
+    return run
+
+
+def build_scheduler(
+    config: Config,
+    poll: Job | None = None,
+    digest: Job | None = None,
+    *,
+    now: datetime | None = None,
+) -> BlockingScheduler:
+    """The daemon's scheduler, jobs added, not started. ``poll``/``digest`` replace the real jobs."""
+    sched = load_schedule(config)
+    tz = sched.tz
+    now = (now or datetime.now(tz)).astimezone(tz)
+    scheduler = BlockingScheduler(
+        timezone=tz,
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": sched.misfire_grace_seconds},
+    )
+    scheduler.add_job(
+        _logged("poll", poll or default_poll, config),
+        IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
+        id="poll", name="poll", next_run_time=now,
+    )
+    digest_run = _logged("digest", digest or default_digest, config)
+    scheduler.add_job(
+        digest_run,
+        CronTrigger(hour=sched.digest_hour, minute=sched.digest_minute, timezone=tz),
+        id="digest", name="digest",
+    )
+    if sched.catch_up and _past_digest_time(now, sched):
+        scheduler.add_job(digest_run, "date", run_date=now + timedelta(seconds=1), id="digest-catch-up",
+                          name="digest (catch-up)")
+    return scheduler
+
+
+def _past_digest_time(now: datetime, sched: ScheduleSettings) -> bool:
+    return (now.hour, now.minute) >= (sched.digest_hour, sched.digest_minute)
+
+
+def run_daemon(config: Config, poll: Job | None = None, digest: Job | None = None) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit status (0 after a clean stop)."""
+    scheduler = build_scheduler(config, poll, digest)
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        log.info("received %s: finishing the running job, then stopping", signal.Signals(signum).name)
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # waits for a running job; start() then returns
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    sched = load_schedule(config)
+    log.info("areaplan run: polling every %s minutes, digest daily at %02d:%02d %s",
+             f"{sched.poll_minutes:g}", sched.digest_hour, sched.digest_minute, sched.timezone)
+    try:
+        if not stopping.is_set():
+            scheduler.start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("areaplan run: stopped")
+    return 0
