@@ -80,6 +80,7 @@ def _parsed(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (message, image)
         );
         -- One row per role-model or best-practice message (other mail makes none).
+        -- id equals message (messages.id), so it is stable across reparses.
         CREATE TABLE submissions (
             id                  INTEGER PRIMARY KEY,
             message             INTEGER NOT NULL UNIQUE REFERENCES messages(id),

@@ -148,12 +148,12 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         s = pm.submission
         if s is not None:
             cur = db.execute(
-                """INSERT INTO submissions (message, message_id, campaign, period, received_at, sender, subject,
+                """INSERT INTO submissions (id, message, message_id, campaign, period, received_at, sender, subject,
                    province_code, province_confidence, district_code, district_confidence, zone, zone_written,
                    reporter_name, reporter_position, coordinator, phones, narrative, criteria, image_count, source,
                    needs_review, review_reasons, is_current)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
-                [message, pm.message_id, s.campaign, s.period, received_at,
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
+                [message, message, pm.message_id, s.campaign, s.period, received_at,
                  f"{pm.from_name} <{pm.from_addr}>" if pm.from_name else pm.from_addr, pm.subject,
                  s.province_code, s.province_confidence, s.district_code, s.district_confidence, s.zone,
                  s.zone_written, s.reporter_name, s.reporter_position, s.coordinator,

@@ -77,9 +77,11 @@ def page_texts(result: ReadResult) -> list[str]:
     return result.text.split("\f")
 
 
-def build_pdf(page_count: int = 1, kids: int = 1, extra_trailer: bytes = b"") -> bytes:
+def build_pdf(
+    page_count: int = 1, kids: int = 1, extra_trailer: bytes = b"", text: bytes = b"Hello"
+) -> bytes:
     """A minimal one-page PDF written by hand; ``/Count`` and ``/Kids`` can lie."""
-    stream = b"BT /F1 12 Tf 20 100 Td (Hello) Tj ET"
+    stream = b"BT /F1 12 Tf 20 100 Td (%s) Tj ET" % text if text else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [" + b"3 0 R " * kids + b"] /Count %d >>" % page_count,
@@ -272,6 +274,12 @@ def test_reading_stops_at_the_time_limit():
     result = read_pdf((DOCS / PLAN).read_bytes(), ReadLimits(max_seconds=0.0))
     assert time.monotonic() - started < 5
     assert any("time limit" in p for p in result.problems)
+
+
+def test_a_pdf_without_any_text_is_reported():
+    result = read_pdf(build_pdf(text=b""))
+    assert result.text == ""
+    assert result.problems == ["no text found in the PDF"]
 
 
 def test_text_is_cut_at_max_text_chars():

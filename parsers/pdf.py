@@ -1,0 +1,704 @@
+"""Read a PDF attachment: repaired Thai text, ruled tables, embedded images, OCR of scans.
+
+Each page is first read with pypdfium2 (fast). Cheap detectors then look for the
+damage real Thai PDFs carry (see tests/data/real-docs/SOURCES.md):
+
+* Word "Save as PDF" writes SARA AM (ำ) as a zero-width space + SARA AA, and in a
+  font whose SARA AA glyph was first used inside ำ, every า comes out as ำ. The
+  repair works on characters (font, width, generated or not), never on plain text.
+* TH SarabunIT๙ draws ASCII digits as Thai digits; they are given as shown (๒๕๔๘).
+* Acrobat's private-use glyphs, decomposed ำ and mark order are fixed by
+  :func:`parsers.thai_text.normalize`.
+
+A page with ruling lines, or whose repaired pypdfium2 text still looks damaged
+and scores low on :func:`parsers.thai_text.text_quality`, is also read with
+pdfplumber (same character-level repair, marks joined to their base glyph); the
+better-scoring text wins, and ruled tables come out as ``cell | cell`` lines. A page without a text
+layer is OCR'd with tesseract when it is installed. Pages are separated by a form
+feed line (``\\f``), as pdftotext does.
+
+pdfium is not thread-safe: :func:`read_pdf` holds a module lock while it uses it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from parsers.errors import UnreadableAttachment
+from parsers.thai_text import (
+    COMBINING_MARKS,
+    SARA_AA,
+    SARA_AM,
+    TONE_MARKS,
+    count_misplaced_marks,
+    dictionary_share,
+    normalize,
+    text_quality,
+)
+from parsers.types import ExtractedImage, ReadLimits, ReadResult
+
+logger = logging.getLogger(__name__)
+
+OCR_DPI = 300
+OCR_LANGUAGES = "tha+eng"
+OCR_MISSING = (
+    "scanned PDF without a text layer: OCR needs tesseract-ocr-tha "
+    "(apt-get install tesseract-ocr tesseract-ocr-tha)"
+)
+MIN_IMAGE_SIDE = 32  # px; smaller images (bullets, rules, logos' slivers) are skipped
+MAX_IMAGE_PIXELS = 50_000_000  # an image claiming more is not decoded
+MAX_RENDER_PIXELS = 80_000_000  # an OCR render is scaled down to this
+MAX_PATH_OBJECTS = 3000  # ruling-line scan gives up on pages drawn with more paths
+RETRY_BELOW = 0.9  # pypdfium2 text scoring below this is also read with pdfplumber
+QUALITY_MARGIN = 0.005  # pdfplumber must beat pypdfium2 by this much to be chosen
+PAGE_SEPARATOR = "\n\f\n"
+DEFAULT_LIMITS = ReadLimits()  # frozen, so one shared default is safe
+
+_PDFIUM_LOCK = threading.RLock()
+_THAI = "\u0e01-\u0e4e"
+_AA_AM = "\u0e32\u0e33"  # า ำ
+_RE_MARKER = re.compile(f"(?<=[{_THAI}]) (?=[{TONE_MARKS}]?[{_AA_AM}])")
+_RE_IT9_FONT = re.compile(r"IT(?:๙|9|\u00e0\u00b9\u0099)", re.IGNORECASE)  # TH SarabunIT๙ & co
+_RE_CID = re.compile(r"\(cid:\d+\)")
+# private-use glyphs, lost glyphs, Thai TIS-620 bytes read as Latin-1 (legacy fonts)
+_RE_DAMAGE = re.compile("[\ue000-\uf8ff\ufffd]|\\(cid:\\d+\\)|[\u00c0-\u00fb]{3}")
+_RE_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ASCII_TO_THAI_DIGIT = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_MARKS = frozenset(COMBINING_MARKS)
+
+
+def read_pdf(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
+    """Read ``data`` as a PDF within ``limits``.
+
+    Raises :class:`UnreadableAttachment` for a file over ``limits.max_bytes``, an
+    encrypted PDF or one PDFium cannot open. Everything else that goes wrong on a
+    page (time limit, page limit, OCR missing or failing, unmapped glyphs) is
+    reported in ``ReadResult.problems``.
+    """
+    if len(data) > limits.max_bytes:
+        raise UnreadableAttachment(
+            f"PDF is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit; not opened"
+        )
+    with _PDFIUM_LOCK:
+        return _PdfReader(data, limits).read()
+
+
+# --------------------------------------------------------------------------- Word SARA AM repair
+
+
+@dataclass
+class _Repair:
+    """Result of :func:`_repair_glyphs`: new text per glyph and what was found."""
+
+    texts: list[str]
+    markers: int = 0  # Word NIKHAHIT markers turned into ำ
+    flipped: int = 0  # lone ำ turned back into า
+    bug_fonts: set[str] = field(default_factory=set)  # fonts where every า reads ำ
+    unproven_fonts: set[str] = field(default_factory=set)  # other fonts with a lone ำ
+
+
+def _repair_glyphs(
+    texts: Sequence[str],
+    font_of: Callable[[int], str],
+    space_kind: Callable[[int], str],
+    flip_fonts: frozenset[str] = frozenset(),
+) -> _Repair:
+    """Undo Word's SARA AM encoding and TH SarabunIT๙ digits on a glyph sequence.
+
+    ``texts`` holds one string per glyph in drawing order. ``space_kind(i)`` tells
+    what the space at ``i`` is: ``"marker"`` (a real zero-width glyph: Word's
+    NIKHAHIT), ``"spurious"`` (inserted by the extractor) or ``"real"``.
+
+    1. marker [+ tone] + า/ำ -> [tone] + ำ; when the glyph read ำ, its font maps
+       every SARA AA to ำ (a "bug font"); a spurious space there is dropped;
+    2. in a bug font (or one of ``flip_fonts``), a lone ำ -> า;
+    3. ASCII digits in an IT๙ font -> Thai digits, as the page shows them.
+    """
+    out = list(texts)
+    rep = _Repair(out)
+    kept_am: set[int] = set()
+    joined = "".join(t if len(t) == 1 else "\ufffc" for t in texts)  # keep indices aligned
+    for m in _RE_MARKER.finditer(joined):
+        i = m.start()
+        kind = space_kind(i)
+        if kind == "real":
+            continue
+        out[i] = ""
+        if kind == "spurious":
+            continue
+        j = i + 1 if joined[i + 1] in _AA_AM else i + 2
+        if joined[j] == SARA_AM:
+            rep.bug_fonts.add(font_of(j))
+        out[j] = SARA_AM
+        kept_am.add(j)
+        rep.markers += 1
+    flip = rep.bug_fonts | flip_fonts
+    for i, t in enumerate(texts):
+        if t == SARA_AM and i not in kept_am:
+            font = font_of(i)
+            if font in flip:
+                out[i] = SARA_AA
+                rep.flipped += 1
+            else:
+                rep.unproven_fonts.add(font)
+        elif len(t) == 1 and "0" <= t <= "9" and _RE_IT9_FONT.search(font_of(i)):
+            out[i] = t.translate(_ASCII_TO_THAI_DIGIT)
+    return rep
+
+
+def _repair_with_trials(
+    texts: Sequence[str],
+    font_of: Callable[[int], str],
+    space_kind: Callable[[int], str],
+    render: Callable[[list[str]], str],
+    word_doc: bool,
+) -> tuple[str, _Repair]:
+    """Repair; in a Word document also flip fonts with no proof when the words say so.
+
+    A page can use a bug font without showing the marker that proves it. For each
+    such font, the words around its lone ำ are scored (dictionary share) as they
+    are and with ำ -> า; the flip is kept when it scores better.
+    Returns the normalised text and the repair that made it.
+    """
+    rep = _repair_glyphs(texts, font_of, space_kind)
+    if (word_doc or rep.markers) and rep.unproven_fonts:
+        flips: frozenset[str] = frozenset()
+        for font in sorted(rep.unproven_fonts):
+            trial = _repair_glyphs(texts, font_of, space_kind, flips | {font})
+            spans = [
+                _word_span(texts, i)
+                for i, t in enumerate(texts)
+                if t == SARA_AM and trial.texts[i] == SARA_AA and font_of(i) == font
+            ]
+            before = dictionary_share(normalize(_spans_text(rep.texts, spans)))
+            after = dictionary_share(normalize(_spans_text(trial.texts, spans)))
+            if after > before + QUALITY_MARGIN:
+                flips, rep = flips | {font}, trial
+                logger.debug(
+                    "font %s: every SARA AA reads SARA AM (%.2f > %.2f)", font, after, before
+                )
+    return normalize(render(rep.texts)), rep
+
+
+def _word_span(texts: Sequence[str], i: int, reach: int = 15) -> tuple[int, int]:
+    """Glyph range of the run of non-space glyphs around ``i`` (at most ``reach`` each way)."""
+    start = i
+    while start > 0 and i - start < reach and texts[start - 1].strip():
+        start -= 1
+    end = i + 1
+    while end < len(texts) and end - i < reach and texts[end].strip():
+        end += 1
+    return start, end
+
+
+def _spans_text(texts: Sequence[str], spans: list[tuple[int, int]]) -> str:
+    return " ".join("".join(texts[a:b]) for a, b in spans)
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+class _PdfReader:
+    """One read of one PDF: the pdfium document, a lazy pdfplumber one, the result."""
+
+    def __init__(self, data: bytes, limits: ReadLimits):
+        self.data = data
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.max_seconds
+        self.result = ReadResult(kind="pdf")
+        self.word_doc = False  # a Word SARA AM marker was seen on some page
+        self._plumber: object | None = None
+        self._plumber_pages: list[object] = []
+        self._plumber_iter: object | None = None
+        self._plumber_failed = False
+        self._ocr_langs: set[str] | None = None
+        self._images_full = False
+        self._unloadable: list[int] = []  # page numbers PDFium could not load
+
+    # ----------------------------------------------------------------- driver
+
+    def read(self) -> ReadResult:
+        import pypdfium2 as pdfium
+
+        try:
+            doc = pdfium.PdfDocument(self.data)
+        except pdfium.PdfiumError as exc:
+            raise UnreadableAttachment(_open_error(exc, self.data)) from None
+        res = self.result
+        try:
+            n_pages = len(doc)
+            res.pages = n_pages
+            if n_pages == 0:
+                res.problems.append("PDF has no pages")
+            to_read = min(n_pages, self.limits.max_pages)
+            if n_pages > to_read:
+                res.problems.append(f"PDF has {n_pages} pages; only the first {to_read} were read")
+            texts: list[str] = []
+            methods: list[str] = []
+            no_ocr: list[int] = []
+            for i in range(to_read):
+                if time.monotonic() > self.deadline:
+                    res.problems.append(
+                        f"time limit ({self.limits.max_seconds:g} s) reached: "
+                        f"read {i} of {n_pages} pages"
+                    )
+                    break
+                text, method = self._read_page_safely(doc, i, no_ocr)
+                texts.append(text)
+                methods.append(method)
+            if no_ocr:
+                res.problems.append(f"{OCR_MISSING}; pages without text: {_ranges(no_ocr)}")
+            if self._unloadable:
+                res.problems.append(f"pages {_ranges(self._unloadable)} could not be loaded")
+            res.method = _describe_methods(methods)
+            joined = PAGE_SEPARATOR.join(texts)  # empty pages keep their place
+            res.text = joined if joined.strip() else ""
+            if not res.text and not res.problems:
+                res.problems.append("no text found in the PDF")
+            if len(res.text) > self.limits.max_text_chars:
+                res.problems.append(
+                    f"text cut to {self.limits.max_text_chars:,} of {len(res.text):,} characters"
+                )
+                res.text = res.text[: self.limits.max_text_chars]
+        finally:
+            doc.close()
+            if self._plumber is not None:
+                self._plumber.close()
+        return res
+
+    def _read_page_safely(self, doc, i: int, no_ocr: list[int]) -> tuple[str, str]:
+        """Read page ``i``; a failure becomes a problem, not an exception."""
+        import pypdfium2 as pdfium
+
+        try:
+            page = doc[i]
+        except pdfium.PdfiumError:
+            self._unloadable.append(i + 1)
+            return "", "none"
+        try:
+            return self._read_page(page, i, no_ocr)
+        except Exception as exc:  # hostile content must not escape as a traceback
+            logger.warning("page %d of PDF failed", i + 1, exc_info=True)
+            self.result.problems.append(f"page {i + 1} could not be read: {exc}")
+            return "", "none"
+        finally:
+            page.close()
+
+    def _read_page(self, page, i: int, no_ocr: list[int]) -> tuple[str, str]:
+        """Text and method of one page (images are collected on the way)."""
+        has_image = self._collect_images(page, i)
+        textpage = page.get_textpage()
+        try:
+            raw = textpage.get_text_range()
+            if not raw.strip():
+                if not has_image:
+                    return "", "pypdfium2"
+                return self._ocr(page, i, no_ocr)
+            text, repaired = self._pdfium_text(textpage, raw)
+        finally:
+            textpage.close()
+        method = "pypdfium2+word-repair" if repaired else "pypdfium2"
+        ruled = _has_ruling_lines(page)
+        if ruled or _looks_damaged(text):
+            quality = text_quality(text)
+            if ruled or quality < RETRY_BELOW:
+                text, method = self._better_of(i, text, method, quality)
+        return self._report_glyph_loss(text, i), method
+
+    def _better_of(self, i: int, text: str, method: str, quality: float) -> tuple[str, str]:
+        """pdfplumber's text of page ``i`` if it scores better (or has tables), else ``text``."""
+        plumber = self._plumber_text(i)
+        if plumber is None:
+            return text, method
+        p_text, p_method, tables = plumber
+        p_quality = text_quality(p_text)
+        logger.debug("page %d: pypdfium2 %.3f, pdfplumber %.3f", i + 1, quality, p_quality)
+        if (tables and p_quality >= quality - 0.05) or p_quality > quality + QUALITY_MARGIN:
+            return p_text, p_method
+        return text, method
+
+    # ----------------------------------------------------------------- pypdfium2
+
+    def _pdfium_text(self, textpage, raw: str) -> tuple[str, bool]:
+        """pypdfium2 text with the character-level repairs; (normalised text, Word repair?)."""
+        import ctypes
+
+        import pypdfium2.raw as pdfium_c
+
+        if len(raw) != textpage.count_chars():  # indices no longer match glyphs: text only
+            return normalize(_RE_CONTROL.sub("", raw)), False
+        if not (self.word_doc or _RE_MARKER.search(raw) or re.search("[0-9]", raw)):
+            return normalize(_RE_CONTROL.sub("", raw)), False
+        tp = textpage.raw
+        buf = ctypes.create_string_buffer(256)
+        flags = ctypes.c_int()
+        fonts: dict[int, str] = {}
+
+        def font_of(i: int) -> str:
+            if i not in fonts:
+                n = pdfium_c.FPDFText_GetFontInfo(tp, i, buf, len(buf), ctypes.byref(flags))
+                fonts[i] = buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+            return fonts[i]
+
+        def origin(i: int) -> tuple[float, float]:
+            x, y = ctypes.c_double(), ctypes.c_double()
+            pdfium_c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
+            return x.value, y.value
+
+        def space_kind(i: int) -> str:
+            if pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
+                return "spurious"  # pdfium's guess at a word gap
+            (x0, y0), (x1, y1) = origin(i), origin(i + 1)
+            if i and x0 < origin(i - 1)[0] - 0.01:
+                return "spurious"  # a word space drawn elsewhere (LibreOffice), sorted in here
+            size = pdfium_c.FPDFText_GetFontSize(tp, i) or 12.0
+            return "marker" if math.hypot(x1 - x0, y1 - y0) < 0.15 * size else "real"
+
+        def render(texts: list[str]) -> str:
+            return _RE_CONTROL.sub("", "".join(texts))
+
+        text, rep = _repair_with_trials(list(raw), font_of, space_kind, render, self.word_doc)
+        self.word_doc = self.word_doc or rep.markers > 0
+        return text, bool(rep.markers or rep.flipped)
+
+    # ----------------------------------------------------------------- pdfplumber
+
+    def _plumber_page(self, i: int):
+        """pdfplumber's page ``i`` (0-based), opening the document lazily; None if it fails."""
+        if self._plumber_failed:
+            return None
+        try:
+            if self._plumber is None:
+                import pdfplumber
+                from pdfminer.pdfpage import PDFPage
+
+                self._plumber = pdfplumber.open(io.BytesIO(self.data))
+                self._plumber_iter = PDFPage.create_pages(self._plumber.doc)
+            from pdfplumber.page import Page
+
+            while len(self._plumber_pages) <= i:
+                page_obj = next(self._plumber_iter)
+                n = len(self._plumber_pages) + 1
+                self._plumber_pages.append(Page(self._plumber, page_obj, page_number=n))
+            return self._plumber_pages[i]
+        except Exception as exc:  # pdfminer is stricter than PDFium on damaged files
+            logger.info("pdfplumber cannot read page %d: %s", i + 1, exc)
+            self._plumber_failed = True
+            return None
+
+    def _plumber_text(self, i: int) -> tuple[str, str, bool] | None:
+        """(text, method, has tables) of page ``i`` via pdfplumber chars; None if unreadable."""
+        page = self._plumber_page(i)
+        if page is None:
+            return None
+        try:
+            chars = list(page.chars)
+            if not chars:
+                return None
+            tables = _find_tables(page, chars)
+            texts = [c["text"] for c in chars]
+
+            def space_kind(k: int) -> str:
+                return "marker" if chars[k]["x1"] - chars[k]["x0"] < 0.01 else "real"
+
+            def render(new_texts: list[str]) -> str:
+                return _layout(_join_marks(chars, new_texts), tables)
+
+            text, rep = _repair_with_trials(
+                texts, lambda k: chars[k].get("fontname", ""), space_kind, render, self.word_doc
+            )
+            self.word_doc = self.word_doc or rep.markers > 0
+        except Exception as exc:
+            logger.info("pdfplumber failed on page %d: %s", i + 1, exc)
+            return None
+        finally:
+            page.close()
+        method = "pdfplumber+word-repair" if rep.markers or rep.flipped else "pdfplumber"
+        if tables:
+            method += "+tables"
+        return text, method, bool(tables)
+
+    # ----------------------------------------------------------------- images and OCR
+
+    def _collect_images(self, page, i: int) -> bool:
+        """Add the page's images to the result (bounded); True if the page has any image."""
+        import pypdfium2.raw as pdfium_c
+
+        found = False
+        for k, obj in enumerate(
+            page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+        ):
+            found = True
+            if self._images_full:
+                break
+            if len(self.result.images) >= self.limits.max_images:
+                self._images_full = True
+                self.result.notes.append(
+                    f"only the first {self.limits.max_images} images were kept"
+                )
+                break
+            try:
+                width, height = obj.get_px_size()
+                if min(width, height) < MIN_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+                    continue
+                buf = io.BytesIO()
+                obj.extract(buf, fb_format="png")
+            except Exception as exc:
+                logger.info("image %d on page %d not extracted: %s", k + 1, i + 1, exc)
+                continue
+            data = buf.getvalue()
+            mime, ext = _sniff_image(data)
+            self.result.images.append(
+                ExtractedImage(
+                    data=data,
+                    filename=f"page{i + 1}-image{k + 1}.{ext}",
+                    mime_type=mime,
+                    width=width,
+                    height=height,
+                    source=f"pdf page {i + 1}",
+                )
+            )
+        return found
+
+    def _ocr(self, page, i: int, no_ocr: list[int]) -> tuple[str, str]:
+        """OCR a page without a text layer with tesseract, if installed with Thai."""
+        exe = shutil.which("tesseract")
+        if exe is None or "tha" not in self._tesseract_languages(exe):
+            no_ocr.append(i + 1)
+            return "", "none"
+        width, height = page.get_size()
+        scale = OCR_DPI / 72
+        if width * height * scale * scale > MAX_RENDER_PIXELS:
+            scale = math.sqrt(MAX_RENDER_PIXELS / (width * height))
+        image = page.render(scale=scale, grayscale=True).to_pil()
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        timeout = self.deadline - time.monotonic()
+        if timeout < 1:
+            self.result.problems.append(f"page {i + 1}: no time left for OCR")
+            return "", "none"
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # threads make it ~7x slower on 2 cores
+        cmd = [exe, "-", "-", "-l", OCR_LANGUAGES]  # no --dpi: tesseract estimates it better
+        _PDFIUM_LOCK.release()  # let other threads use pdfium while tesseract runs
+        try:
+            proc = subprocess.run(
+                cmd, input=png.getvalue(), capture_output=True, timeout=timeout, env=env
+            )
+        except subprocess.TimeoutExpired:
+            self.result.problems.append(f"page {i + 1}: OCR stopped at the time limit")
+            return "", "tesseract"
+        finally:
+            _PDFIUM_LOCK.acquire()
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            self.result.problems.append(f"page {i + 1}: OCR failed: {' '.join(err)}")
+            return "", "tesseract"
+        self.result.ocr = True
+        return normalize(proc.stdout.decode("utf-8", "replace")).strip("\n\f"), "tesseract"
+
+    def _tesseract_languages(self, exe: str) -> set[str]:
+        if self._ocr_langs is None:
+            try:
+                proc = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=20)
+                lines = (proc.stdout + proc.stderr).decode("utf-8", "replace").splitlines()
+                self._ocr_langs = {line.strip() for line in lines if not line.startswith("List ")}
+            except (OSError, subprocess.SubprocessError):
+                self._ocr_langs = set()
+        return self._ocr_langs
+
+    def _report_glyph_loss(self, text: str, i: int) -> str:
+        """Drop ``(cid:N)`` placeholders and U+FFFD, and say how many glyphs were lost."""
+        lost = len(_RE_CID.findall(text)) + text.count("\ufffd")
+        if lost:
+            self.result.problems.append(
+                f"page {i + 1}: {lost} glyphs have no Unicode mapping; text may be incomplete"
+            )
+            text = _RE_CID.sub("", text).replace("\ufffd", "")
+        return text
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _looks_damaged(text: str) -> bool:
+    """Cheap signs that extracted (already repaired and normalised) text is still broken."""
+    return bool(_RE_DAMAGE.search(text) or _RE_MARKER.search(text) or count_misplaced_marks(text))
+
+
+def _join_marks(chars: list[dict], texts: list[str]) -> list[dict]:
+    """pdfplumber chars with repaired ``texts``; combining marks joined to their base.
+
+    Zero-width marks sit a hair left of their base glyph, so pdfplumber's x-sort
+    puts them in the wrong order or in a word of their own; joined, they cannot move.
+    """
+    out: list[dict] = []
+    for char, text in zip(chars, texts, strict=True):
+        if not text:
+            continue
+        if (
+            out
+            and all(ch in _MARKS for ch in text)
+            and abs(out[-1]["top"] - char["top"]) < char["size"] / 2
+        ):
+            out[-1]["text"] += text
+            continue
+        out.append({**char, "text": text})
+    return out
+
+
+def _find_tables(page, chars: list[dict]) -> list:
+    """pdfplumber's ruled tables with 2+ rows and 2+ columns holding text.
+
+    A page frame or a box around a paragraph is a one-column "table"; it is not one.
+    """
+    found = []
+    for table in page.find_tables():
+        rows = [row.cells for row in table.rows]
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+            continue
+        inked = [c for c in chars if c["text"].strip() and _inside(c, table.bbox)]
+        columns = set()
+        for cells in rows:
+            for j, bbox in enumerate(cells):
+                if bbox is not None and j not in columns and any(_inside(c, bbox) for c in inked):
+                    columns.add(j)
+        if len(columns) >= 2:
+            found.append(table)
+    return found
+
+
+def _inside(char: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _chars_text(chars: list[dict]) -> list[tuple[float, str]]:
+    """(top, text) of the lines pdfplumber makes of ``chars``."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    if not chars:
+        return []
+    lines = chars_to_textmap(chars).extract_text_lines(return_chars=False)
+    return [(line["top"], line["text"]) for line in lines]
+
+
+def _table_lines(table, chars: list[dict]) -> list[str]:
+    """Rows of ``table`` as ``a | b | c``, columns empty in every row (merged cells) dropped."""
+    inside = [c for c in chars if _inside(c, table.bbox)]
+    grid: list[list[str | None]] = []
+    for row in table.rows:
+        cells: list[str | None] = []
+        for bbox in row.cells:
+            if bbox is None:
+                cells.append(None)
+                continue
+            lines = _chars_text([c for c in inside if _inside(c, bbox)])
+            cells.append(" ".join(text for _, text in lines).strip())
+        grid.append(cells)
+    width = max(len(r) for r in grid)
+    used = [any(j < len(r) and r[j] for r in grid) for j in range(width)]
+    out = []
+    for cells in grid:
+        kept = [c for j, c in enumerate(cells) if used[j] and c is not None]
+        if any(kept):
+            out.append(" | ".join(kept))
+    return out
+
+
+def _layout(chars: list[dict], tables: list) -> str:
+    """Page text: lines outside tables and table rows (``a | b``), top to bottom."""
+    blocks = [(t.bbox[1], "\n".join(_table_lines(t, chars))) for t in tables]
+    outside = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+    blocks += _chars_text(outside)
+    blocks.sort(key=lambda b: b[0])
+    return "\n".join(text for _, text in blocks if text)
+
+
+def _has_ruling_lines(page) -> bool:
+    """Cheap pdfium check for a ruled table: 3+ row and 3+ column rules, each shared.
+
+    Straight paths (thin lines and rectangles) give their x and y edges; an edge
+    counts when two or more paths share it (to the nearest point), as table rules
+    and cell borders do. A page frame, a footer box or an underline does not pass.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    xs: Counter[int] = Counter()
+    ys: Counter[int] = Counter()
+    for k, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)):
+        if k >= MAX_PATH_OBJECTS:
+            return False
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if h <= 2 and w >= 10:
+            ys[round(bottom)] += 1
+        elif w <= 2 and h >= 10:
+            xs[round(left)] += 1
+        elif w >= 10 and h >= 10 and pdfium_c.FPDFPath_CountSegments(obj.raw) <= 5:
+            xs.update((round(left), round(right)))
+            ys.update((round(bottom), round(top)))
+    return sum(n >= 2 for n in xs.values()) >= 3 and sum(n >= 2 for n in ys.values()) >= 3
+
+
+def _sniff_image(data: bytes) -> tuple[str, str]:
+    """(MIME type, extension) from an image's first bytes."""
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg", "jpg"
+    if data.startswith(b"\x89PNG"):
+        return "image/png", "png"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff", "tif"
+    if data[4:8] == b"jP  " or data.startswith(b"\xff\x4f\xff\x51"):
+        return "image/jp2", "jp2"
+    return "application/octet-stream", "bin"
+
+
+def _open_error(exc: Exception, data: bytes) -> str:
+    """A reason a person can act on, for a PDF PDFium cannot open."""
+    import pypdfium2.raw as pdfium_c
+
+    code = getattr(exc, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        return "PDF is encrypted with a password; ask the sender for an unprotected copy"
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return "PDF uses an unsupported encryption scheme; ask the sender for an unprotected copy"
+    if b"%PDF" not in data[:1024]:
+        return "not a PDF file (no %PDF header)"
+    return f"PDF is damaged and cannot be opened ({exc})"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5"."""
+    parts: list[str] = []
+    for n in numbers:
+        if parts and parts[-1][1] == n - 1:
+            parts[-1] = (parts[-1][0], n)
+        else:
+            parts.append((n, n))
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in parts)
+
+
+def _describe_methods(methods: list[str]) -> str:
+    """One method, or "mixed: p1 pypdfium2, p2-3 pdfplumber+word-repair"."""
+    distinct = [m for m in dict.fromkeys(methods) if m != "none"]
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else "none"
+    runs: list[tuple[int, int, str]] = []
+    for n, m in enumerate(methods, 1):
+        if runs and runs[-1][2] == m:
+            runs[-1] = (runs[-1][0], n, m)
+        else:
+            runs.append((n, n, m))
+    return "mixed: " + ", ".join(f"p{a} {m}" if a == b else f"p{a}-{b} {m}" for a, b, m in runs)
