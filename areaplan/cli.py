@@ -43,8 +43,10 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     root.setLevel(level)
     # imaplib's protocol log would print every literal (and AUTHENTICATE data).
     logging.getLogger("imapclient").setLevel(logging.WARNING if verbose < 3 else logging.DEBUG)
-    for noisy in ("pdfminer", "pythainlp", "apscheduler.executors", "PIL", "mailparser"):
+    for noisy in ("pdfminer", "pythainlp", "apscheduler.executors", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # mail-parser warns about every part type it does not decode; areaplan records defects itself.
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

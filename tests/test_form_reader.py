@@ -118,8 +118,7 @@ def _dots(d: District) -> str:
 def _plain(d: District) -> str:
     p = GAZ.province(d.province_code)
     return (
-        f"ที่ทำการปกครองจังหวัด{p.name_th} ได้พิจารณาคัดเลือก{district_word(d)}"
-        f"{written_district(d, False)}"
+        f"ที่ทำการปกครองจังหวัด{p.name_th} ได้พิจารณาคัดเลือก{district_word(d)}{written_district(d, False)}"
     )
 
 
@@ -158,6 +157,18 @@ def _spaced(d: District) -> str:
     return f"ที่ทำ การปกครอง จังหวัด   {pn}   ได้ พิจารณา คัดเลือก{district_word(d)}   {dn}  "
 
 
+def _glued(d: District) -> str:
+    """Typed over the dots with no space at all."""
+    p = GAZ.province(d.province_code)
+    return f"ที่ทำการปกครองจังหวัด{p.name_th}ได้พิจารณาคัดเลือก{district_word(d)}{d.name_th}"
+
+
+def _header_row_table(d: District) -> str:
+    """A DOCX table with a header row and the answers in the row below (tab-separated)."""
+    p = GAZ.province(d.province_code)
+    return f"ลำดับ\tจังหวัด\tอำเภอที่ได้รับการคัดเลือก\n1\t{p.name_th}\t{written_district(d, False)}"
+
+
 def _english(d: District) -> str:
     p = GAZ.province(d.province_code)
     return f"Province: {p.name_en}\nDistrict: {d.name_en}"
@@ -173,6 +184,8 @@ STYLES: dict[str, Callable[[District], str]] = {
     "table": _table,
     "spaced": _spaced,
     "english": _english,
+    "glued": _glued,
+    "header_row_table": _header_row_table,
 }
 
 
@@ -338,7 +351,9 @@ def test_zone_in_the_salutation(written: str, number: int) -> None:
 
 
 def test_zone_written_as_inspection_zone_number() -> None:
-    text = fill(_dots(SAMPLE[0])).replace(ZONE_BLANK, "เรียน ผู้ตรวจราชการกรมการปกครอง ประจำเขตตรวจราชการที่ ๑๒")
+    text = fill(_dots(SAMPLE[0])).replace(
+        ZONE_BLANK, "เรียน ผู้ตรวจราชการกรมการปกครอง ประจำเขตตรวจราชการที่ ๑๒"
+    )
     assert read_form(text).zone_number == 12
 
 
@@ -390,7 +405,12 @@ def test_criteria_sub_items_stay_inside_their_criterion() -> None:
 def test_criteria_inline_on_one_line() -> None:
     narrative = "(1) นายอำเภอเป็นผู้นำ (2) ข้อมูลครบถ้วน (3) ลูกจ้างขยัน (4) ภาคีเครือข่ายเข้มแข็ง"
     f = read_form(fill(_dots(SAMPLE[0]), narrative=narrative))
-    assert f.criteria == {1: "นายอำเภอเป็นผู้นำ", 2: "ข้อมูลครบถ้วน", 3: "ลูกจ้างขยัน", 4: "ภาคีเครือข่ายเข้มแข็ง"}
+    assert f.criteria == {
+        1: "นายอำเภอเป็นผู้นำ",
+        2: "ข้อมูลครบถ้วน",
+        3: "ลูกจ้างขยัน",
+        4: "ภาคีเครือข่ายเข้มแข็ง",
+    }
 
 
 def test_criteria_split_by_their_headings_when_not_numbered() -> None:
@@ -474,13 +494,17 @@ def test_phone_formats(written: str, expected: str) -> None:
 
 
 def test_several_phones_in_order_without_duplicates() -> None:
-    coordinator = "ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nโทร 081-234-5678 โทรสาร 0-5311-2345 มือถือ 081-234-5678"
+    coordinator = (
+        "ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nโทร 081-234-5678 โทรสาร 0-5311-2345 มือถือ 081-234-5678"
+    )
     f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
     assert f.phones == ["081-234-5678", "0-5311-2345"]
 
 
 def test_letter_numbers_dates_and_postcodes_are_not_phones() -> None:
-    coordinator = "ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nที่ มท ๐๓๐๕.๑/๑๙๐๒๙ ลงวันที่ 28/03/2564 ถนนอัษฎางค์ 10200"
+    coordinator = (
+        "ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nที่ มท ๐๓๐๕.๑/๑๙๐๒๙ ลงวันที่ 28/03/2564 ถนนอัษฎางค์ 10200"
+    )
     f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
     assert f.phones == []
 
@@ -509,7 +533,57 @@ def test_table_layout_without_the_sentence_is_a_form() -> None:
 def test_table_value_on_the_next_line() -> None:
     text = "อำเภอต้นแบบ (Role Model)\nจังหวัด :\nน่าน\nอำเภอที่ได้รับการคัดเลือก :\nปัว\n"
     f = read_form(text)
-    assert (f.province_code, f.district_code) == ("55", "5508")
+    assert (f.province_code, f.district_code) == ("55", "5505")
+
+
+def test_header_row_table_gives_the_zone_too() -> None:
+    text = (
+        "แบบรายงานการคัดเลือกอำเภอต้นแบบ (Role Model)\n"
+        "| จังหวัด | อำเภอที่ได้รับการคัดเลือก | เขตตรวจราชการ |\n| ลำปาง | เกาะคา | ๑๕ |\n"
+    )
+    f = read_form(text)
+    assert (f.province_code, f.district_code, f.zone_number) == ("52", "5203", 15)
+    assert f.is_form
+
+
+def test_bangkok_office_wording() -> None:
+    f = read_form("อำเภอต้นแบบ\nที่ทำการปกครองกรุงเทพมหานคร ได้พิจารณาคัดเลือกเขตจอมทอง เป็นเขตต้นแบบ")
+    assert (f.province_code, f.district_code) == ("10", "1035")
+
+
+@pytest.mark.parametrize("verb", ["ได้คัดเลือก", "ขอเสนอ", "ได้ พิจารณา\nคัดเลือก"])
+def test_other_verbs_for_the_selection_sentence(verb: str) -> None:
+    f = read_form(f"อำเภอต้นแบบ\nที่ทำการปกครองจังหวัดลำพูน {verb}อำเภอป่าซาง เป็นอำเภอต้นแบบ")
+    assert (f.province_code, f.district_code) == ("51", "5106")
+
+
+def test_plain_email_without_the_form_still_gives_the_names() -> None:
+    body = (
+        "เรียน ผู้ตรวจราชการกรมการปกครอง เขต ๑๕\n"
+        "ปค.จ.เชียงใหม่ ขอส่งผลการคัดเลือกอำเภอต้นแบบ (Role Model) ได้แก่ อำเภอสันทราย "
+        "รายละเอียดตามไฟล์แนบ"
+    )
+    f = read_form(body)
+    assert (f.province_code, f.district_code, f.zone_number) == ("50", "5014", 15)
+    assert any("inferred" in n for n in f.confidence_notes)
+
+
+def test_words_around_the_sentence_are_not_read_as_districts() -> None:
+    # สังคม (a district of Nong Khai) inside ภาคประชาสังคม on the line under the sentence
+    text = fill(
+        "ที่ทำการปกครองจังหวัด....หนองคาย.....ได้พิจารณาคัดเลือกอำเภอ..........\nร่วมกับภาคประชาสังคมในพื้นที่"
+    )
+    assert read_form(text).district_code is None
+
+
+def test_large_text_is_read_in_bounded_time() -> None:
+    import time
+
+    text = fill(_dots(SAMPLE[0])) + ("การพัฒนาพื้นที่ ข้อมูล ตำบล อำเภอ จังหวัด\n" * 20000)
+    start = time.perf_counter()
+    f = read_form(text)
+    assert f.district_code == SAMPLE[0].code
+    assert time.perf_counter() - start < 5.0
 
 
 def test_the_dopa_letter_itself_is_not_a_filled_form() -> None:
@@ -526,7 +600,7 @@ def test_the_dopa_letter_itself_is_not_a_filled_form() -> None:
 def test_english_thai_mix_labels() -> None:
     text = fill("Province: Phang-nga\nDistrict: Takua Pa")
     f = read_form(text)
-    assert (f.province_code, f.district_code) == ("82", "8206")
+    assert (f.province_code, f.district_code) == ("82", "8205")
 
 
 def test_reader_never_raises_on_garbage() -> None:

@@ -1,0 +1,151 @@
+"""Read an attached picture: its type and size in pixels (Pillow), the bytes kept as they are.
+
+Pillow only reads the image header here (``Image.open`` is lazy), so a large photo costs
+milliseconds. An image that claims more than :data:`MAX_PIXELS` pixels (a decompression
+bomb) is kept without dimensions, and a problem is recorded.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+from parsers.errors import UnreadableAttachment
+from parsers.types import ExtractedImage, ReadLimits, ReadResult
+
+log = logging.getLogger(__name__)
+
+MAX_PIXELS = 89_478_485  # Pillow's own default; a 48-megapixel phone photo passes
+if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > MAX_PIXELS:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # guard for every Image.open in this process
+
+DEFAULT_LIMITS = ReadLimits()
+
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_PIL_TO_MIME = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "TIFF": "image/tiff",
+    "BMP": "image/bmp",
+    "HEIF": "image/heic",
+    "AVIF": "image/avif",
+    "WMF": "image/wmf",
+    "EMF": "image/emf",
+    "ICO": "image/x-icon",
+    "JPEG2000": "image/jp2",
+}
+
+
+def sniff_image(data: bytes) -> str | None:
+    """MIME type of an image from its first bytes, or None if it is not a known image."""
+    head = data[:32]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _HEIF_BRANDS:
+            return "image/heic"
+        if brand in (b"avif", b"avis"):
+            return "image/avif"
+    if head[:2] == b"BM" and len(data) > 26:
+        return "image/bmp"
+    if head[:4] == b"\x01\x00\x00\x00" and data[40:44] == b" EMF":
+        return "image/emf"
+    if head[:4] == b"\xd7\xcd\xc6\x9a":
+        return "image/wmf"
+    return None
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What Pillow said about one picture."""
+
+    mime_type: str
+    width: int | None
+    height: int | None
+    problem: str | None = None  # something a person should look at
+    note: str | None = None  # informative only
+
+
+def _heif_opener() -> bool:
+    """Register pillow-heif if it is installed; False if it is not."""
+    try:
+        import pillow_heif  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    try:
+        pillow_heif.register_heif_opener()
+    except Exception:  # noqa: BLE001 - a broken plugin must not break reading
+        log.warning("pillow-heif is installed but could not be registered", exc_info=True)
+        return False
+    return True
+
+
+def image_info(data: bytes, fallback_mime: str = "application/octet-stream") -> ImageInfo:
+    """Type and dimensions of an image; never raises. Only the header is read."""
+    sniffed = sniff_image(data)
+    mime = sniffed or fallback_mime
+    if mime in ("image/heic", "image/avif") and not _heif_opener():
+        kind = "HEIC" if mime == "image/heic" else "AVIF"
+        return ImageInfo(
+            mime, None, None, note=f"{kind} dimensions not read (pip install pillow-heif)"
+        )
+    try:
+        # Between MAX_PIXELS and twice that, Pillow only warns (once); the check below
+        # treats it as a bomb. warnings.catch_warnings() is not used: not thread-safe.
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+            fmt = im.format or ""
+    except Image.DecompressionBombError as exc:
+        return ImageInfo(mime, None, None, problem=f"image too large to open ({exc})")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        return ImageInfo(mime, None, None, problem=f"not a readable image ({exc})")
+    except Exception as exc:  # noqa: BLE001 - Pillow plugins raise many types on bad input
+        return ImageInfo(mime, None, None, problem=f"not a readable image ({type(exc).__name__})")
+    mime = sniffed or _PIL_TO_MIME.get(fmt, mime)
+    if width * height > MAX_PIXELS:
+        return ImageInfo(
+            mime,
+            None,
+            None,
+            problem=f"image claims {width}×{height} pixels (decompression bomb?); not decoded",
+        )
+    return ImageInfo(mime, width, height)
+
+
+def read_image(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
+    """Read one attached picture: kind "image", with one ExtractedImage (the bytes unchanged)."""
+    if len(data) > limits.max_bytes:
+        raise UnreadableAttachment(
+            f"image is {len(data) / 2**20:.1f} MB, over the {limits.max_bytes / 2**20:.0f} MB limit"
+        )
+    info = image_info(data)
+    result = ReadResult(kind="image", method="pillow")
+    result.images.append(
+        ExtractedImage(
+            data=data,
+            filename=filename,
+            mime_type=info.mime_type,
+            width=info.width,
+            height=info.height,
+            source="attachment",
+        )
+    )
+    if info.problem:
+        result.problems.append(info.problem)
+    if info.note:
+        result.notes.append(info.note)
+    return result
