@@ -118,13 +118,11 @@ def resolve_province(gaz, pm: ParsedMessage, best: Candidate | None, settings: P
     if len(codes) > 1:
         names = ", ".join(sorted({f"{m.name_th} ({w})" for w, m in evidence if m.confidence >= CONFIDENT}))
         reasons.append(f"the message names different provinces: {names}")
-    if first.confidence < CONFIDENT:
-        agreeing = [m for m in confident if m.code == first.code]
-        if not agreeing:
-            reasons.append(
-                f"province read as {first.name_th} from “{first.matched_text}” by a fuzzy match "
-                f"(confidence {first.confidence:.2f}); check it"
-            )
+    if _is_guess(first):
+        reasons.append(
+            f"province read as {first.name_th} from “{first.matched_text}” by a fuzzy match "
+            f"(confidence {first.confidence:.2f}); check the spelling"
+        )
     if best is not None and best.ocr and where.startswith("the form") and first.method != "exact":
         reasons.append(f"province {first.name_th} read by OCR without an exact gazetteer match")
     return first.code, first.confidence, where
@@ -152,12 +150,17 @@ def resolve_district(gaz, form, province: str | None, campaign: str, ocr: bool,
         else:
             reasons.append(f"district “{form.district_text}” not found in จังหวัด{pname}")
         return None, None
-    if m.confidence < CONFIDENT:
+    if _is_guess(m):
         reasons.append(f"district read as {m.name_th} from “{m.matched_text}” by a fuzzy match "
-                       f"(confidence {m.confidence:.2f}); check it")
+                       f"(confidence {m.confidence:.2f}); check the spelling")
     elif ocr and m.method != "exact":
         reasons.append(f"district {m.name_th} read by OCR without an exact gazetteer match")
     return m.code, m.confidence
+
+
+def _is_guess(m) -> bool:
+    """A typo-tolerant or low-confidence match: a guess, never confident on its own."""
+    return m.confidence < CONFIDENT or m.method.startswith("fuzzy") or m.method.endswith("_ambiguous")
 
 
 def _attachment_reasons(atts: list[AttachmentRecord]) -> list[str]:
@@ -182,8 +185,8 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
     best = max(candidates, key=_score) if candidates else None
     names = [a.filename or "" for a in pm.attachments]
     campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
-    if _is_automatic(mime) and not (best and best.form.is_form):
-        campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, list or bulk)"
+    if _is_automatic(mime):
+        campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
     pm.campaign, pm.campaign_reason = campaign, why
     reasons: list[str] = []
     reasons += [f"mail defect: {d}" for d in pm.defects if SEVERE_DEFECT.search(d)]
