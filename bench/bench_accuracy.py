@@ -45,9 +45,10 @@ def main() -> None:
     def timed_read(name, ctype, data, limits=None, depth=0):
         t = time.perf_counter()
         r = original(name, ctype, data, limits, depth) if limits else original(name, ctype, data)
-        kind_time[r.kind] += time.perf_counter() - t
-        kind_count[r.kind] += 1
-        if r.kind == "pdf":
+        kind = r.kind + ("+ocr" if r.ocr else "")
+        kind_time[kind] += time.perf_counter() - t
+        kind_count[kind] += 1
+        if kind == "pdf":
             samples["pdf"].append(data)
         elif r.kind == "docx":
             samples["docx"].append(data)
@@ -103,7 +104,7 @@ def main() -> None:
     bare_pdf = _bare_pdfplumber(samples["pdf"])
     bare_docx = _bare_docx(samples["docx"])
     if bare_pdf is not None:
-        print(f"  bare pdfplumber extract_text on the same PDFs: {1000 * bare_pdf:8.1f} ms/file")
+        print(f"  bare pdfplumber extract_text on the same (non-OCR) PDFs: {1000 * bare_pdf:8.1f} ms/file")
     if bare_docx is not None:
         print(f"  bare python-docx paragraphs+tables on the same DOCX: {1000 * bare_docx:8.1f} ms/file")
     if not args.no_reparse:
