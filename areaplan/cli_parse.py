@@ -74,8 +74,9 @@ def review(app: AppContext, limit: int) -> None:
     if not rows:
         click.echo("nothing to review")
     for r in rows:
-        click.echo(f"#{r['message']}  {r['received_at'][:16]}  {r['from_addr']}  {r['subject']}")
-        for reason in (r["review_reasons"] or "").splitlines():
+        where = f"  จังหวัด{r['province_name_th']}" if r["province_name_th"] else ""
+        click.echo(f"#{r['message']}  {(r['received_at'] or '')[:16]}{where}  {r['sender']}  {r['subject']}")
+        for reason in (r["reasons"] or "").splitlines():
             click.echo(f"    - {reason}")
 
 

@@ -24,6 +24,7 @@ def search_submissions(db: sqlite_utils.Database, query: str, limit: int = 20) -
 
 
 def review_items(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
-    sql = """SELECT message, received_at, from_addr, subject, review_reasons FROM parsed_messages
-             WHERE status = 'review' ORDER BY received_at DESC LIMIT ?"""
+    """The ``review_queue`` view (the same list the digest shows), newest first."""
+    sql = """SELECT message, received_at, sender, subject, province_name_th, reasons FROM review_queue
+             ORDER BY received_at DESC LIMIT ?"""
     return [dict(r) for r in db.query(sql, [limit])]

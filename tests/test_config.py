@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from ingest_helpers import run_cli
 
 from areaplan.config import ConfigError, load_config, secret
-from ingest_helpers import run_cli
 
 
 def write(tmp_path: Path, text: str) -> Path:

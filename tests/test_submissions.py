@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
+from ingest_helpers import run_cli
 
 from samples.forms import DocMeta, FormFill, build_form_docx, make_photo
-
-from ingest_helpers import run_cli
 
 BKK = timezone(timedelta(hours=7))
 CRITERIA = [
@@ -217,3 +215,20 @@ def test_thai_full_text_search_finds_a_word_inside_a_narrative(tmp_path):
     assert result.returncode == 0
     assert "น่าน" in result.stdout and "ปัว" in result.stdout
     assert "no submission" in run_cli("--db", str(db), "search", "ไม่มีคำนี้แน่นอน").stdout
+
+
+def test_reparse_on_two_cores_gives_what_one_core_gives(tmp_path):
+    raws = [submission(p, d, z, when=MARCH_29 + timedelta(hours=i), msgid=f"w{i}@x", photos=1)
+            for i, (p, d, z) in enumerate([("น่าน", "ปัว", "16"), ("เชียงใหม่", "เมือง", "15"),
+                                           ("น่าน", "สันทราย", "16"), ("ลำพูน", "ป่าซาง", "15"),
+                                           ("แพร่", "สอง", "16"), ("ตาก", "แม่สอด", "17")])]
+    db = import_files(tmp_path, *raws)
+    snapshot = "SELECT * FROM submissions ORDER BY id"
+    assert run_cli("--db", str(db), "reparse", "--workers", "1").returncode == 0
+    one = rows(db, snapshot)
+
+    result = run_cli("--db", str(db), "reparse", "--workers", "2")
+
+    assert result.returncode == 0, result.stderr
+    assert "6 message(s) parsed" in result.stdout
+    assert rows(db, snapshot) == one
