@@ -88,6 +88,13 @@ def resolve_province(gaz, pm: ParsedMessage, best: Candidate | None, settings: P
                 evidence.append((f"the form ({best.source})", m))
             else:
                 reasons.append(f"province on the form not found in the gazetteer: “{form.province_text}”")
+        elif getattr(form, "province_code", None):
+            p = gaz.province(form.province_code)
+            if p:
+                from parsers.gazetteer import Match
+
+                evidence.append((f"the district named on the form ({best.source})",
+                                 Match(p.code, p.name_th, CONFIDENT, "from_unique_district", form.district_text or "")))
         pos = _province_after("ปลัดจังหวัด", form.reporter_position)
         if pos:
             m = gaz.resolve_province(pos)

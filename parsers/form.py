@@ -992,8 +992,20 @@ def read_form(text: str, gazetteer: Gazetteer | None = None) -> FormFields:
         return FormFields(confidence_notes=["the form reader failed on this text; read it by hand"])
 
 
-def _read(text: str, gaz: Gazetteer) -> FormFields:
-    r = _FormReader(text, gaz)
+@dataclass
+class _Places:
+    """Province and district answers after reconciling them with each other."""
+
+    province_text: str | None
+    pcode: str | None
+    district_text: str | None
+    district_code: str | None
+    names: list[str]
+
+
+def _places(r: _FormReader, gaz: Gazetteer) -> _Places:
+    """Province first, then the district within it; a unique district name supplies a
+    missing province; the signature is cross-checked; several districts are listed."""
     province_text, province = r.province()
     pcode = province.code if province else None
     district_text, districts = r.district(pcode)
@@ -1019,6 +1031,12 @@ def _read(text: str, gaz: Gazetteer) -> FormFields:
     if len(names) > 1:
         r.notes.append("more than one district nominated: " + ", ".join(names))
         district_text = districts[0].matched_text
+    return _Places(province_text or None, pcode, district_text or None, district_code, names)
+
+
+def _read(text: str, gaz: Gazetteer) -> FormFields:
+    r = _FormReader(text, gaz)
+    places = _places(r, gaz)
     zone_text, zone_number = r.zone()
     narrative, narrative_start = r.narrative()
     reporter_name, reporter_position, block_end = r.reporter(narrative_start)
@@ -1026,16 +1044,16 @@ def _read(text: str, gaz: Gazetteer) -> FormFields:
         block_end if block_end >= 0 else narrative_start
     )
     is_form = r.is_form()
-    if is_form and not province_text and not district_text and not narrative:
+    if is_form and not places.province_text and not places.district_text and not narrative:
         r.notes.append("the form is blank (no province, district or narrative filled in)")
     phones_from = r.sign_start(narrative_start)
     return FormFields(
         is_form=is_form,
-        province_text=province_text or None,
-        province_code=pcode,
-        district_text=district_text or None,
-        district_code=district_code,
-        districts_mentioned=names if len(names) > 1 else [],
+        province_text=places.province_text,
+        province_code=places.pcode,
+        district_text=places.district_text,
+        district_code=places.district_code,
+        districts_mentioned=places.names if len(places.names) > 1 else [],
         zone_text=zone_text,
         zone_number=zone_number,
         narrative=narrative,

@@ -460,13 +460,14 @@ class Gazetteer:
         if abbr:
             return self._province_match(abbr, 0.9, "abbr", raw)
         found = self.find_provinces_in(name)
-        codes = {m.code for m in found}
+        if len({m.code for m in found}) == 1:
+            weakest = min(found, key=lambda m: m.confidence)
+            if weakest.method == "fuzzy_prefix":  # "สุราษฎร์ธานนี": an alias + a typo
+                return self._province_match(weakest.code, weakest.confidence, "fuzzy", raw)
+            return self._province_match(
+                weakest.code, min(0.9, weakest.confidence), "contained", raw
+            )
         fuzzy = self._province_fuzzy(name)
-        if len(codes) == 1:
-            if fuzzy and fuzzy[0] in codes and self._only_aliases(found) and fuzzy[1] >= 0.8:
-                # "สุราษฎร์ธานนี": the alias สุราษฎร์ is inside a misspelt full name
-                return self._province_match(fuzzy[0], fuzzy[1], fuzzy[2], raw)
-            return self._province_match(found[0].code, 0.9, "contained", raw)
         if fuzzy:
             return self._province_match(fuzzy[0], fuzzy[1], fuzzy[2], raw)
         inside = [m for m in self.find_provinces_in(name, include_district_names=True)]
@@ -474,12 +475,6 @@ class Gazetteer:
             return self._province_match(inside[0].code, 0.8, "in_district_name", raw)
         logger.debug("no province for %r", raw)
         return None
-
-    def _only_aliases(self, found: list[Match]) -> bool:
-        """True when every hit is an alias, not an official name (see resolve_province)."""
-        return all(
-            self._prov_th.get(th_key(m.matched_text), ("", 0, ""))[2] == "alias" for m in found
-        )
 
     def _province_exact(self, name: str) -> tuple[str, float, str] | None:
         if _has_thai(name):

@@ -337,6 +337,89 @@ def test_district_named_like_a_province_alias_does_not_change_the_province() -> 
     assert f.province_code == "40"
 
 
+def _pdf_table(d: District, zone: int) -> str:
+    """A two-column table read from a PDF: label and answer separated by spaces, long
+    cells wrapped onto several lines (even inside words), no dotted blanks."""
+    p = GAZ.province(d.province_code)
+    return (
+        "แบบฟอร์มการคัดเลือก\nอำเภอต้นแบบ (Role Model)\nหัวข้อ รายละเอียด\n"
+        f"เรียน ผู้\nตรวจราชการกรมการ\nปกครอง ประจำเขตตรวจ\nราชการที่ {zone}\n"
+        f"ที่ทำการปกครองจังหวัด {p.name_th}\n"
+        f"อำเภอที่ได้รับการคัดเลือก {written_district(d, True)}\n"
+        "ผลการปฏิบัติงานที่โดดเด่น\nตามหลักเกณฑ์การคัดเลือกฯ\n"
+        "1. นายอำเภอให้ความสำคัญกับโค\nรงการฯ\n2. ข้อมูลครบถ้วน\n"
+        "ผู้\nรายงาน นายสมชาย จันทร์หอมกุล\n"
+        f"ตำแหน่ง ปลัดจังหวัด_____\n{p.name_th}\n"
+        "ผู้\nประสานงาน นางเบญจมาศ นาคสวัสดิ์กุล\nตำแหน่ง จ่าจังหวัด\n"
+        "หมายเลขโทรศัพท์/โทรสาร 0-4413-1970\nจึงเรียนมาเพื่อโปรดพิจารณา"
+    )
+
+
+@pytest.mark.parametrize("d", SAMPLE, ids=lambda d: d.code)
+def test_pdf_table_with_wrapped_cells(d: District) -> None:
+    zone = GAZ.zone_of(d.province_code) or 1
+    f = read_form(_pdf_table(d, zone))
+    assert f.is_form
+    _check_resolves(f, d)
+    assert f.zone_number == zone
+    assert f.reporter_name == "นายสมชาย จันทร์หอมกุล"
+    assert f.reporter_position == "ปลัดจังหวัด" + GAZ.province(d.province_code).name_th
+    assert f.coordinator_name == "นางเบญจมาศ นาคสวัสดิ์กุล"
+    assert f.phones == ["0-4413-1970"]
+    assert set(f.criteria) == {1, 2}
+    assert "จึงเรียนมา" not in (f.narrative or "") and "รายงาน" not in (f.narrative or "")
+
+
+def test_answers_typed_on_the_line_under_each_blank() -> None:
+    text = (
+        BLANK_FORM.replace(ZONE_BLANK, "เรียน ผู้ตรวจราชการกรมการปกครอง ประจำเขตตรวจราชการที่………\n๒")
+        .replace(SENTENCE_BLANK, "ที่ทำการปกครองจังหวัด………\nลพบุรี\nได้พิจารณาคัดเลือกอำเภอ………\nหนองม่วง\n")
+        .replace(POSITION_BLANK, "ตำแหน่ง ปลัดจังหวัด………\nลพบุรี")
+        .replace(NAME_BLANK, "(นายสุรเชษฐ์ จันทร์หอมกุล)")
+    )
+    f = read_form(text)
+    assert (f.province_code, f.district_code, f.zone_number) == ("16", "1611", 2)
+    assert f.reporter_position == "ปลัดจังหวัดลพบุรี"
+
+
+def test_list_item_after_an_empty_zone_blank_is_not_the_zone() -> None:
+    text = "เรียน ผู้ตรวจราชการกรมการปกครอง ประจำเขตตรวจราชการที่………\n๑. ให้ที่ทำการปกครองจังหวัด"
+    assert read_form(text).zone_number is None
+
+
+def test_coordinator_position_wrapped_onto_the_next_line() -> None:
+    coordinator = (
+        "ผู้ประสานงาน ว่าที่ร้อยตรีหญิงวรรณา ทิพย์สุวรรณ์ ตำแหน่ง นัก\n"
+        "วิเคราะห์นโยบายและแผนชำนาญการ\nหมายเลขโทรศัพท์/โทรสาร 083-245-3795"
+    )
+    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    assert f.coordinator_position == "นักวิเคราะห์นโยบายและแผนชำนาญการ"
+
+
+@pytest.mark.parametrize("d", SAMPLE[::4], ids=lambda d: d.code)
+def test_best_practice_report_with_a_misspelt_province(d: District) -> None:
+    p = GAZ.province(d.province_code)
+    typo = p.name_th[:-2] + p.name_th[-1]  # one letter dropped near the end
+    report = (
+        "แบบรายงานผลการปฏิบัติงานที่เป็นแบบอย่างที่ดี (Best Practice)\n"
+        f"จังหวัด{typo} ประจำเดือนกันยายน พ.ศ. 2564\n1. ชื่อผลงาน “น้ำดีมีทั่วถึง”\n"
+        f"2. พื้นที่ดำเนินการ ตำบลหัวฝาย อำเภอ{d.name_th} จังหวัด{typo}\n"
+    )
+    f = read_form(report)
+    assert f.province_code == d.province_code or f.province_code is None
+    if f.province_code:
+        assert not GAZ.resolve_province(f.province_text).confident
+        assert f.district_code == d.code
+
+
+def test_question_quoting_the_form_title_is_not_a_form() -> None:
+    body = (
+        "ขอแบบฟอร์มการคัดเลือกอำเภอต้นแบบ (Role Model) เป็นไฟล์ Word ด้วยค่ะ\n\n"
+        "นายวีระพงษ์ ศักดิ์ดีวงศ์ษา\nที่ทำการปกครองจังหวัดลำพูน\nโทร. 055-043454"
+    )
+    assert not read_form(body).is_form
+
+
 # --------------------------------------------------------------------------- zone
 
 
@@ -685,6 +768,76 @@ def test_classify_reply_with_an_attachment_is_not_an_acknowledgement() -> None:
 )
 def test_classify_automatic_newsletter_and_spam_are_other(subject: str, body: str) -> None:
     assert classify(subject, body, [], None)[0] == "other"
+
+
+def test_classify_bounce_carrying_a_submission_is_other() -> None:
+    form = read_form(fill(_dots(SAMPLE[0])))
+    campaign, _, reason = classify(
+        "Delivery Status Notification (Failure)", "Address not found", ["form.docx"], form
+    )
+    assert campaign == "other" and "delivery" in reason
+
+
+def test_classify_acknowledgement_quoting_the_filled_form_is_other() -> None:
+    form_text = fill(_dots(SAMPLE[0]))
+    body = "ได้รับแล้วครับ\n\nเมื่อ วันจันทร์ที่ 29 มีนาคม 2564 ทปค.จ. <a@b.c> เขียนว่า:\n\n" + "\n".join(
+        "> " + line for line in form_text.split("\n")
+    )
+    campaign, _, _ = classify("RE: ส่งแบบรายงานการคัดเลือกอำเภอต้นแบบ", body, [], read_form(body))
+    assert campaign == "other"
+
+
+def test_classify_reply_with_the_form_pasted_unquoted_is_a_submission() -> None:
+    body = "ขอบคุณครับ ขอส่งแบบรายงานตามด้านล่าง\n\n" + fill(_dots(SAMPLE[0]))
+    campaign, _, _ = classify("Re: การคัดเลือกอำเภอต้นแบบ", body, [], read_form(body))
+    assert campaign == "role_model"
+
+
+def test_classify_circular_to_all_provinces_with_the_blank_form_is_other() -> None:
+    body = "เรียน ผู้ว่าราชการจังหวัด ทุกจังหวัด\n\nกรมการปกครองขอส่งหนังสือ เรื่อง การคัดเลือกอำเภอต้นแบบ"
+    campaign, _, _ = classify(
+        "การคัดเลือกอำเภอต้นแบบ (Role Model)", body, ["แบบฟอร์ม.docx"], read_form(BLANK_FORM)
+    )
+    assert campaign == "other"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "ขอขยายเวลาส่งแบบรายงาน Role Model จ.นนทบุรี",
+        "สอบถามเรื่องแบบฟอร์ม Role Model",
+        "เชิญประชุม: คณะทำงานพิจารณาคัดเลือกอำเภอต้นแบบ (Role Model)",
+        "แจ้งเตือน การรายงาน Best Practices ภายในวันที่ 25",
+    ],
+)
+def test_classify_other_purposes_that_name_the_campaign(subject: str) -> None:
+    assert classify(subject, "ตามเรื่องดังกล่าว", [], None)[0] == "other"
+
+
+def test_classify_announcement_listing_many_provinces_is_other() -> None:
+    lines = []
+    for number, zone in sorted(GAZ.zones.items()):
+        d = GAZ.districts_of(zone.province_codes[0])[1]
+        lines.append(f"เขต {number} อำเภอ{d.name_th} จังหวัด{GAZ.province(d.province_code).name_th}")
+    body = "ผลการคัดเลือกอำเภอต้นแบบ (Role Model) ดังนี้\n" + "\n".join(lines)
+    assert classify("ผลการคัดเลือกอำเภอต้นแบบ", body, [], read_form(body))[0] == "other"
+
+
+def test_classify_province_reporting_its_result_is_role_model() -> None:
+    campaign, _, _ = classify(
+        "แจ้งผลการคัดเลือกอำเภอต้นแบบ (Role Model) จังหวัดน่าน", "รายละเอียดตามไฟล์แนบ", ["scan.pdf"], None
+    )
+    assert campaign == "role_model"
+
+
+def test_classify_executable_attachment_is_other() -> None:
+    campaign, _, reason = classify("Invoice overdue", "Please pay", ["Invoice.pdf.exe"], None)
+    assert campaign == "other" and "executable" in reason
+
+
+def test_classify_english_only_mail_without_keywords_is_other() -> None:
+    campaign, confidence, _ = classify("Hello", "Please see the attached file.", ["a.zip"], None)
+    assert campaign == "other" and confidence >= 0.5
 
 
 def test_classify_without_any_keyword_is_other_with_low_confidence_if_attachments() -> None:

@@ -198,6 +198,48 @@ def test_thai_typo_is_fuzzy_with_its_confidence(typo: str, code: str) -> None:
     assert 0.75 <= m.confidence < 1.0
 
 
+@pytest.mark.parametrize("typo", ["เชียงใหม", "เชชียงใหม่", "บุลีรัมย์", "นครลาชสีมา", "Chiang Maii"])
+def test_fuzzy_matches_are_never_confident(typo: str) -> None:
+    m = GAZ.resolve_province(typo)
+    assert m is not None and m.confidence <= gz.FUZZY_MAX < CONFIDENT
+
+
+def test_misspelt_full_name_around_an_alias_is_fuzzy_not_the_alias() -> None:
+    m = GAZ.resolve_province("สุราษฎร์ธานนี")  # the alias สุราษฎร์ + a typo in ธานี
+    assert m.code == "84" and not m.confident
+
+
+def test_misspelt_full_name_around_an_alias_in_free_text() -> None:
+    found = GAZ.find_provinces_in("แบบฟอร์ม Role Model จ.สุราษฎร์ธานนี")
+    assert [(m.code, m.method) for m in found] == [("84", "fuzzy_prefix")]
+    assert found[0].matched_text == "สุราษฎร์ธานนี" and not found[0].confident
+
+
+def test_alias_followed_by_a_space_stays_an_alias_in_free_text() -> None:
+    found = GAZ.find_provinces_in("จ.สุราษฎร์ฯ ครับ")
+    assert [(m.code, m.method, m.confidence) for m in found] == [("84", "prefixed", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "method"),
+    [
+        ("เชียงใหม่ประจำเดือนมีนาคม", "50", "exact"),
+        ("ชุมภร ประจำเดือนกันยายน", "86", "fuzzy_prefix"),
+        ("นครลาชสีมา ครับ", "30", "fuzzy_prefix"),
+        ("โคราช ครับ", "30", "alias"),
+    ],
+)
+def test_province_at_start_of_running_text(text: str, code: str, method: str) -> None:
+    m = GAZ.province_at_start(text)
+    assert (m.code, m.method) == (code, method)
+    assert m.confident == (method != "fuzzy_prefix")
+
+
+@pytest.mark.parametrize("text", ["ละ ๑ อำเภอ เท่านั้น", "ทุกจังหวัด", "ได้ดำเนินการแล้ว", ""])
+def test_province_at_start_finds_nothing_in_other_words(text: str) -> None:
+    assert GAZ.province_at_start(text) is None
+
+
 def test_poor_fuzzy_match_is_not_confident() -> None:
     m = GAZ.resolve_province("เชียง")
     assert m is None or not m.confident
