@@ -11,9 +11,6 @@ from typing import Any, TypeVar
 
 import click
 
-# Registers the status/digest migrations (0004, 0005) in every CLI process, so that
-# `areaplan poll` does not take a database migrated by `areaplan digest` for a newer one.
-import store.digest_sends  # noqa: F401
 from areaplan.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors
 from areaplan.context import AppContext
 

@@ -15,7 +15,13 @@ import jinja2
 
 from digest.model import NationalDigest, ProvinceLine, ZoneDigest
 from digest.settings import DigestSettings
-from digest.thai_dates import arabic_digits_to_thai, thai_date, thai_datetime, thai_month
+from digest.thai_dates import (
+    arabic_digits_to_thai,
+    thai_date,
+    thai_datetime,
+    thai_month,
+    to_thai_time,
+)
 
 STATUS_TH = {
     "received": "ส่งแล้ว",
@@ -65,11 +71,9 @@ class _Formatter:
     def __init__(self, settings: DigestSettings):
         self.settings = settings
 
-    def date(self, d: date | str | None) -> str:
+    def date(self, d: date | None) -> str:
         if d is None:
             return "-"
-        if isinstance(d, str):
-            d = datetime.fromisoformat(d).date() if "T" in d else date.fromisoformat(d)
         return thai_date(d, self.settings.date_style, self.settings.thai_digits)
 
     def received(self, when: str | None) -> str:
@@ -77,7 +81,7 @@ class _Formatter:
         if not when:
             return "-"
         try:
-            return thai_datetime(when, self.settings.date_style, self.settings.thai_digits).rsplit(" ", 2)[0]
+            return self.date(to_thai_time(when).date())
         except ValueError:
             return when
 
@@ -106,6 +110,13 @@ class _Formatter:
         if days == 0:
             return "ครบกำหนดวันนี้"
         return f"เลยกำหนดมาแล้ว {-days} วัน"
+
+    @staticmethod
+    def versions(line: ProvinceLine, kind: str) -> str:
+        """A selection sent again is a correction; a second monthly report is another report."""
+        if kind == "role_model":
+            return f"ส่งแก้ไข {line.corrections} ครั้ง"
+        return f"ส่ง {line.corrections + 1} เรื่อง"
 
     @staticmethod
     def timing(line: ProvinceLine) -> str:

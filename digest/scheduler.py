@@ -39,10 +39,15 @@ Job = Callable[[Config], str]
 
 
 def default_poll(config: Config) -> str:
-    """The lead's poll job (imported only when it runs)."""
+    """``areaplan.jobs.poll_job`` (imported when it first runs), on a connection of its own."""
     from areaplan.jobs import poll_job
+    from store.db import open_db
 
-    return poll_job(config)
+    db = open_db(config.db)
+    try:
+        return poll_job(config, db)
+    finally:
+        db.close()
 
 
 def default_digest(config: Config) -> str:
@@ -68,7 +73,7 @@ def _logged(name: str, job: Job, config: Config) -> Callable[[], None]:
             log.error("%s failed: %s: %s", name, type(err).__name__, err)
             log.debug("%s traceback", name, exc_info=True)
             return
-        log.info("%s: %s", name, summary)
+        log.info("%s done: %s", name, summary)
 
     run.__name__ = f"{name}_job"
     return run
@@ -85,25 +90,22 @@ def build_scheduler(
     sched = load_schedule(config)
     tz = sched.tz
     now = (now or datetime.now(tz)).astimezone(tz)
-    scheduler = BlockingScheduler(
-        timezone=tz,
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": sched.misfire_grace_seconds},
-    )
+    scheduler = BlockingScheduler(timezone=tz, executors={"default": ThreadPoolExecutor(max_workers=1)})
+    once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": sched.misfire_grace_seconds}
     scheduler.add_job(
         _logged("poll", poll or default_poll, config),
         IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
-        id="poll", name="poll", next_run_time=now,
+        id="poll", name="poll", next_run_time=now, **once,
     )
     digest_run = _logged("digest", digest or default_digest, config)
     scheduler.add_job(
         digest_run,
         CronTrigger(hour=sched.digest_hour, minute=sched.digest_minute, timezone=tz),
-        id="digest", name="digest",
+        id="digest", name="digest", **once,
     )
     if sched.catch_up and _past_digest_time(now, sched):
         scheduler.add_job(digest_run, "date", run_date=now + timedelta(seconds=1), id="digest-catch-up",
-                          name="digest (catch-up)")
+                          name="digest (catch-up)", **once)
     return scheduler
 
 
@@ -124,6 +126,8 @@ def run_daemon(config: Config, poll: Job | None = None, digest: Job | None = Non
         if scheduler.running:
             scheduler.shutdown(wait=True)  # waits for a running job; start() then returns
 
+    if not log.isEnabledFor(logging.DEBUG):  # APScheduler's own INFO lines say nothing ours do not
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     sched = load_schedule(config)
     log.info("areaplan run: polling every %s minutes, digest daily at %02d:%02d %s",

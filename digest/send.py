@@ -51,7 +51,7 @@ class Delivery:
         if self.failed:
             text += " (will be retried by the next run)"
         if self.unaddressed:
-            text += f"; no recipients configured for {', '.join(self.unaddressed)}"
+            text += f"; {len(self.unaddressed)} digests have no recipients in [digest.recipients]"
         return text
 
 
@@ -139,6 +139,8 @@ def deliver(
                 todo.append((r, key))
             else:
                 result.skipped.append(f"{r.audience} {address}")
+    if result.unaddressed:
+        log.info("no recipients configured for %s", ", ".join(result.unaddressed))
     if not todo:
         return result
     try:

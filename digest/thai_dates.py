@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from digest.campaigns import BANGKOK
 from parsers.thai_text import arabic_digits_to_thai, format_thai_date
 
-from digest.campaigns import BANGKOK
-
-__all__ = ["arabic_digits_to_thai", "thai_date", "thai_datetime", "thai_month"]
+__all__ = ["arabic_digits_to_thai", "thai_date", "thai_datetime", "thai_month", "to_thai_time"]
 
 
 def thai_date(d: date, style: str = "long", thai_digits: bool = False) -> str:
@@ -20,13 +19,18 @@ def thai_date(d: date, style: str = "long", thai_digits: bool = False) -> str:
     return format_thai_date(d, style=style, thai_digits=thai_digits)
 
 
-def thai_datetime(when: datetime | str, style: str = "short", thai_digits: bool = False) -> str:
-    """An instant in Thai time: ``28 มี.ค. 2564 14:05 น.`` (naive values are taken as UTC)."""
+def to_thai_time(when: datetime | str) -> datetime:
+    """An ISO-8601 string or datetime in Thai time (naive values are taken as UTC)."""
     if isinstance(when, str):
         when = datetime.fromisoformat(when)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    local = when.astimezone(BANGKOK)
+    return when.astimezone(BANGKOK)
+
+
+def thai_datetime(when: datetime | str, style: str = "short", thai_digits: bool = False) -> str:
+    """An instant in Thai time: ``28 มี.ค. 2564 14:05 น.``."""
+    local = to_thai_time(when)
     clock = f"{local.hour:02d}:{local.minute:02d} น."
     if thai_digits:
         clock = arabic_digits_to_thai(clock)

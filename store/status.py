@@ -256,20 +256,19 @@ def campaign_titles(db: sqlite_utils.Database) -> dict[str, str]:
 
 def visible_periods(db: sqlite_utils.Database, on: date) -> list[CampaignPeriod]:
     """The periods a digest for ``on`` reports on (open on that day, or recently due), by due date."""
-    rows = db.execute(
-        "SELECT campaign_id, kind, period, opens_on, due_on, visible_until FROM campaign_periods"
-        " WHERE opens_on <= :on AND visible_until >= :on ORDER BY due_on, campaign_id",
-        {"on": on.isoformat()},
-    ).fetchall()
-    return [CampaignPeriod(r[0], r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]),
-                           date.fromisoformat(r[5])) for r in rows]
+    return _periods(db, "WHERE opens_on <= :on AND visible_until >= :on", {"on": on.isoformat()})
 
 
 def all_periods(db: sqlite_utils.Database) -> list[CampaignPeriod]:
     """Every stored period, oldest due date first."""
+    return _periods(db, "", {})
+
+
+def _periods(db: sqlite_utils.Database, where: str, params: Mapping[str, Any]) -> list[CampaignPeriod]:
     rows = db.execute(
         "SELECT campaign_id, kind, period, opens_on, due_on, visible_until FROM campaign_periods"
-        " ORDER BY due_on, campaign_id"
+        f" {where} ORDER BY due_on, campaign_id",
+        dict(params),
     ).fetchall()
     return [CampaignPeriod(r[0], r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]),
                            date.fromisoformat(r[5])) for r in rows]
