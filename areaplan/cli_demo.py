@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 import samples
-
 from areaplan.cli_common import friendly_errors
 from areaplan.context import AppContext
 

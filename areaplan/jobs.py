@@ -8,13 +8,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from areaplan.config import Config, ImapAccount, secret
 from ingest.errors import IngestError, LockBusy
 from ingest.lock import run_lock
 from store.runs import RunCounts, finish_run, record_skipped, start_run
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from areaplan.config import Config
 from digest import settings as ds
@@ -21,6 +20,9 @@ from digest.campaigns import Campaign, today_bangkok
 from digest.errors import SendFailed
 from digest.send import Delivery
 from store.runs import RunCounts, finish_run, start_run
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

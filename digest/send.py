@@ -21,14 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from digest.errors import SmtpLoginFailed
 from digest.message import build_message
 from digest.render import Rendered
 from digest.settings import DigestSettings, SmtpSettings
 from store import digest_sends
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

@@ -19,15 +19,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from areaplan.config import ImapAccount
 from ingest.errors import ImapAuthError, ImapConnectError, ImapFolderError, ImapTlsError
 from store.messages import (
+    Keyed,
     Location,
     add_location,
     find_known,
@@ -38,6 +38,9 @@ from store.messages import (
 )
 from store.runs import RunCounts
 from store.tx import transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -215,8 +218,13 @@ class FolderPoller:
         return Location("imap", self.account.name, self.folder, uidvalidity, uid, gm)
 
     def _fetch(self, batch: list[int]) -> dict[int, dict[bytes, Any]]:
+        """Fetch a batch and key each body (hashing here overlaps with the previous batch's commit)."""
         items = ["BODY.PEEK[]", "INTERNALDATE"] + (["X-GM-MSGID"] if self.gmail else [])
-        return self.client.fetch(batch, items)
+        data = self.client.fetch(batch, items)
+        for d in data.values():
+            if b"BODY[]" in d:
+                d[b"BODY[]"] = Keyed.of(bytes(d[b"BODY[]"]))
+        return data
 
     def _store_batch(self, uidvalidity: int, batch: list[int], data: dict[int, dict[bytes, Any]]) -> None:
         """Store one fetched batch and move the watermark past it, in one transaction."""
@@ -228,7 +236,7 @@ class FolderPoller:
                     log.warning("%s/%s: UID %d vanished before it was fetched", self.account.name, self.folder, uid)
                     continue
                 gm = str(d[b"X-GM-MSGID"]) if b"X-GM-MSGID" in d else None
-                saved = save_message(self.db, bytes(d[b"BODY[]"]), self._location(uidvalidity, uid, gm),
+                saved = save_message(self.db, d[b"BODY[]"], self._location(uidvalidity, uid, gm),
                                      _as_iso(d.get(b"INTERNALDATE")))
                 self.counts.seen += 1
                 if saved.new:

@@ -19,7 +19,6 @@ from parsers.types import (
     AttachmentRecord,
     ParsedMessage,
     ParseSettings,
-    SubmissionRecord,
 )
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,10 @@ import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +48,29 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
         log.warning("database %s is in %s journal mode, not WAL", path, mode)
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    db = sqlite_utils.Database(conn)
+    db = _sqlite_utils().Database(conn)
     if migrate:
         from store.schema import migrate as run_migrations
 
         run_migrations(db)
     return db
+
+
+def _sqlite_utils():  # -> module
+    """Import sqlite-utils without its optional numpy support (about 100 ms that cron pays
+    every few minutes; areaplan never stores numpy values). numpy stays importable."""
+    import sys
+
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        import sqlite_utils
+
+        return sqlite_utils
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail once
+    try:
+        import sqlite_utils
+    finally:
+        del sys.modules["numpy"]
+    return sqlite_utils
 
 
 def files_dir(db: sqlite_utils.Database) -> Path:

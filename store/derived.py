@@ -5,9 +5,12 @@ Nothing in these tables is original: deleting them and reparsing gives them back
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.schema import migration, run_script
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Tables that ``reparse`` empties and fills again, children first.
 DERIVED_TABLES = (

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 import store.status  # noqa: F401  (registers 0004 before 0005)
 from store.db import utcnow
 from store.schema import migration, run_script
 from store.tx import transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 STALE_CLAIM_MINUTES = 15
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.db import utcnow
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to")
 _WS = re.compile(rb"\s+")
@@ -32,6 +34,19 @@ class Location:
     uid: int | None = None
     gm_msgid: str | None = None
     path: str | None = None
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """Raw bytes with their sha256 and content key, computed once (e.g. on a fetch thread)."""
+
+    raw: bytes
+    sha256: str
+    content_key: str
+
+    @classmethod
+    def of(cls, raw: bytes) -> Keyed:
+        return cls(raw, hashlib.sha256(raw).hexdigest(), content_key(raw))
 
 
 @dataclass(frozen=True)
@@ -142,14 +157,14 @@ def add_location(db: sqlite_utils.Database, message: int, loc: Location, sha256:
 
 
 def save_message(
-    db: sqlite_utils.Database, raw: bytes, loc: Location, internal_date: str | None = None
+    db: sqlite_utils.Database, message: bytes | Keyed, loc: Location, internal_date: str | None = None
 ) -> Saved:
-    """Store ``raw`` (if new) and record where it was seen. Call inside a transaction."""
+    """Store a raw message (if new) and record where it was seen. Call inside a transaction."""
     existing = find_at_location(db, loc)
     if existing is not None:
         return Saved(existing, False)
-    sha = hashlib.sha256(raw).hexdigest()
-    key = content_key(raw)
+    keyed = message if isinstance(message, Keyed) else Keyed.of(message)
+    raw, sha, key = keyed.raw, keyed.sha256, keyed.content_key
     row = db.execute("SELECT id FROM messages WHERE content_key = ?", [key]).fetchone()
     if row is None and loc.gm_msgid and loc.account:
         row = db.execute(

@@ -7,12 +7,14 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from parsers.types import ExtractedImage, ParsedMessage
 from store.db import files_dir, utcnow
 from store.tx import transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

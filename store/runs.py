@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.db import utcnow
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass

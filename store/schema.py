@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.db import StoreError, utcnow
 from store.tx import transaction
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
 log = logging.getLogger(__name__)
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 
@@ -135,7 +138,6 @@ def _load_later_migrations() -> None:
     # Tables live with the code that owns them; importing registers their migrations,
     # in this order (each module imports the one before it).
     import store.derived  # noqa: F401  0002, 0003
-
     import store.digest_sends  # noqa: F401  0004 (store.status), 0005
 
 

@@ -43,14 +43,15 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 import store.derived  # noqa: F401  (registers 0002/0003 first: these views depend on them)
 from store.db import StoreError, utcnow
 from store.schema import migration, run_script
 from store.tx import transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

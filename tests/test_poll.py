@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -10,8 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from ingest.lock import run_lock
 from ingest_helpers import (
     areaplan_cmd,
     cli_env,
@@ -22,6 +19,8 @@ from ingest_helpers import (
     stored_hashes,
     write_config,
 )
+
+from ingest.lock import run_lock
 
 
 def poll(cfg: Path, account, *extra: str) -> subprocess.CompletedProcess[str]:

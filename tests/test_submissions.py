@@ -9,7 +9,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-import pytest
 from ingest_helpers import run_cli
 
 from samples.forms import DocMeta, FormFill, build_form_docx, make_photo
