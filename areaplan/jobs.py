@@ -55,16 +55,14 @@ def parse_settings(cfg: Config):  # -> parsers.types.ParseSettings
     )
 
 
-def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, settings=None) -> None:
+def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, cfg: Config) -> None:
     """Parse every stored message that has no parsed row yet (also those a crash left behind)."""
-    try:
-        from parsers.pipeline import parse_pending
-    except ModuleNotFoundError as err:
-        if err.name and err.name.startswith("parsers"):
-            log.debug("parsers not available: %s", err)
-            return
-        raise
-    parsed, review = parse_pending(db, settings)
+    from parsers.pipeline import PARSER_VERSION, parse_pending
+    from store.parsed import pending_messages
+
+    if not pending_messages(db, PARSER_VERSION):
+        return  # the idle poll stops here, without loading the parsers' settings
+    parsed, review = parse_pending(db, parse_settings(cfg))
     counts.parsed += parsed
     counts.review += review
 
@@ -117,7 +115,7 @@ def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool =
                 poll_account(db, account, creds[account.name], counts)
         finally:
             if parse:
-                parse_pending_into(db, counts, parse_settings(cfg))
+                parse_pending_into(db, counts, cfg)
 
     return _run(db, cfg.db, "poll", work)
 
@@ -135,6 +133,6 @@ def import_job(
     def work(counts: RunCounts) -> None:
         import_paths(db, paths, counts, progress=progress)
         if parse:
-            parse_pending_into(db, counts, parse_settings(cfg))
+            parse_pending_into(db, counts, cfg)
 
     return _run(db, cfg.db, "import", work)
