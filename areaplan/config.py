@@ -80,18 +80,26 @@ def _check_no_secrets(node: Any, where: str) -> None:
             _check_no_secrets(item, f"{where}[{i}]")
 
 
-def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
+def config_value(
+    table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = ...
+) -> Any:
+    """``table[key]`` checked to be of ``kind`` (an int is accepted for a float; a bool is
+    never taken for an int), or ``default``; a ConfigError naming ``where.key`` otherwise."""
     if key not in table:
         if default is ...:
             raise ConfigError(f"{where}.{key} is required")
         return default
     value = table[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if float in kinds and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        want = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+        want = " or ".join(k.__name__ for k in kinds)
         raise ConfigError(f"{where}.{key} must be a {want}, not {value!r}")
     return value
+
+
+_get = config_value
 
 
 def _imap_account(t: dict[str, Any], index: int, base: Path) -> ImapAccount:

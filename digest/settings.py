@@ -51,6 +51,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from areaplan.config import Config, ConfigError, secret
+from areaplan.config import config_value as _get
 from digest.campaigns import DEFAULT_CAMPAIGNS, KINDS, Campaign, parse_month
 
 SMTP_PASSWORD_ENV = "AREAPLAN_SMTP_PASSWORD"
@@ -119,21 +120,6 @@ def _table(cfg: Config, name: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise ConfigError(f"[{name}] must be a table (see the example in digest/settings.py)")
-    return value
-
-
-def _get(t: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
-    if key not in t:
-        if default is ...:
-            raise ConfigError(f"{where}.{key} is required")
-        return default
-    value = t[key]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if float in kinds and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-        want = " or ".join(k.__name__ for k in kinds)
-        raise ConfigError(f"{where}.{key} must be a {want}, not {value!r}")
     return value
 
 
