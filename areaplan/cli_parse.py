@@ -8,6 +8,19 @@ from areaplan.cli_common import friendly_errors, progress_bar
 from areaplan.context import AppContext
 
 
+def thai_time(iso: str | None) -> str:
+    """An ISO timestamp as Bangkok local time, ``2021-03-29 09:41``."""
+    if not iso:
+        return "?"
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        return datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Bangkok")).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso[:16]
+
+
 @click.command()
 @click.option("--pending", is_flag=True, help="Only messages never parsed (or parsed by an older areaplan).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: one per core).")
@@ -53,8 +66,8 @@ def search(app: AppContext, query: str, limit: int) -> None:
     if not rows:
         click.echo("no submission matches")
     for r in rows:
-        click.echo(f"{r['received_at'][:10]}  {r['province'] or '?':<16} {r['district'] or '?':<16} "
-                   f"{r['snippet']}")
+        click.echo(f"{thai_time(r['received_at'])[:10]}  {r['province'] or '?':<16} "
+                   f"{r['district'] or '?':<16} {r['excerpt']}")
 
 
 @click.command()
@@ -75,7 +88,7 @@ def review(app: AppContext, limit: int) -> None:
         click.echo("nothing to review")
     for r in rows:
         where = f"  จังหวัด{r['province_name_th']}" if r["province_name_th"] else ""
-        click.echo(f"#{r['message']}  {(r['received_at'] or '')[:16]}{where}  {r['sender']}  {r['subject']}")
+        click.echo(f"#{r['message']}  {thai_time(r['received_at'])}{where}  {r['sender']}  {r['subject']}")
         for reason in (r["reasons"] or "").splitlines():
             click.echo(f"    - {reason}")
 
