@@ -21,6 +21,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from bounds import bound
 from PIL import Image
 
 from parsers import readers
@@ -110,7 +111,7 @@ def png_claiming(width: int, height: int) -> bytes:
 def test_decompression_bomb_image_is_kept_without_dimensions() -> None:
     start = time.perf_counter()
     r = read_image(png_claiming(100_000, 100_000), "bomb.png")
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < bound(1)
     [img] = r.images
     assert img.width is None and img.height is None and img.mime_type == "image/png"
     assert r.problems and ("too large" in r.problems[0] or "bomb" in r.problems[0])
@@ -489,7 +490,7 @@ def test_slow_reader_is_abandoned_after_max_seconds(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(readers.READERS, "text", slow)
     start = time.perf_counter()
     r = read_attachment("a.txt", "text/plain", b"x", ReadLimits(max_seconds=0.3))
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < bound(1.5)
     assert r.text == "" and "took longer than" in r.problems[0]
 
 
