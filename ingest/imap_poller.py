@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import imaplib
 import logging
+import re
 import socket
 import ssl
 import time
@@ -105,9 +106,14 @@ def connect(account: ImapAccount, creds: Credentials) -> IMAPClient:
         reason = err.args[0] if err.args else err
         if isinstance(reason, bytes):
             reason = reason.decode(errors="replace")
-        raise ImapAuthError(
-            f"login as {account.username} at {where} refused ({reason}); check the username and the secret"
-        ) from None
+        reason = re.sub(r"^b(['\"])(.*)\1$", r"\2", str(reason).strip())  # imapclient's str(bytes)
+        fix = (
+            f"the OAuth2 access token may have expired (Gmail's last an hour): put a fresh one in "
+            f"{account.secret_name('oauth2_token')}"
+            if account.auth == "xoauth2"
+            else "check the username and the password"
+        )
+        raise ImapAuthError(f"login as {account.username} at {where} refused ({reason}); {fix}") from None
     except TRANSIENT + (OSError,) as err:
         _close(client)
         raise ImapConnectError(f"connection to {where} dropped during login: {err}") from err

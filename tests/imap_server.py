@@ -33,6 +33,21 @@ API (``ImapAccount`` offers the per-user ones bound to one user):
   ``set_uidvalidity(user, folder, n)`` (live), ``maildir(user)``
 * debugging: ``log_text()``, ``doveadm(*args)``, ``client(user, tls=...)``
   (a logged-in ``IMAPClient``), ``config_file``
+* OAuth2 (only with ``DovecotServer(oauth2=True)``): ``issue_oauth2_token(user)
+  -> token``, ``revoke_oauth2_token(token)``, ``oauth2_client(user, token,
+  tls=...)`` (logged in with XOAUTH2), ``oauth2_introspected`` (tokens Dovecot
+  asked about, in order), ``oauth2_issuer``
+
+OAuth2: with ``oauth2=True`` the server also offers ``AUTH=XOAUTH2`` and
+``AUTH=OAUTHBEARER`` (as Gmail does) and checks bearer tokens with Dovecot's
+``oauth2`` passdb against an ``OAuth2Issuer``: a stand-in authorization server
+(stdlib ``http.server`` on 127.0.0.1, RFC 7662 token introspection) that
+accepts exactly the tokens issued and not revoked.  The passwd-file passdb then
+answers only PLAIN/LOGIN, so a password never works as a token (and vice
+versa); the password helpers (``append()`` etc.) keep working.  If this
+Dovecot build has no ``oauth2`` passdb, ``start()`` raises
+``DovecotOAuth2Unsupported``; ``skip_unless_required(msg)`` turns that into a
+skip (or a failure under ``AREAPLAN_REQUIRE_DOVECOT=1``).
 
 Server behaviour worth knowing: folders use "/" as separator (Maildir
 ``LAYOUT=fs``; pass ``hierarchy_separator="."`` for classic Maildir++);
@@ -63,9 +78,11 @@ import contextlib
 import ctypes
 import datetime as _dt
 import grp
+import json
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -78,7 +95,9 @@ import time
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imapclient_exceptions
@@ -87,9 +106,12 @@ __all__ = [
     "DovecotServer",
     "DovecotError",
     "DovecotStartError",
+    "DovecotOAuth2Unsupported",
     "ImapAccount",
+    "OAuth2Issuer",
     "find_dovecot",
     "dovecot_or_skip",
+    "skip_unless_required",
     "INSTALL_HINT",
 ]
 
@@ -106,6 +128,10 @@ class DovecotError(RuntimeError):
 
 class DovecotStartError(DovecotError):
     """Dovecot did not come up; the message contains its log."""
+
+
+class DovecotOAuth2Unsupported(DovecotStartError):
+    """``oauth2=True`` but this Dovecot build has no ``oauth2`` passdb driver."""
 
 
 # --------------------------------------------------------------------------
@@ -143,16 +169,24 @@ def dovecot_or_skip() -> str:
     With ``AREAPLAN_REQUIRE_DOVECOT=1`` in the environment a missing Dovecot
     is a test *failure* instead (so CI cannot go green by skipping).
     """
-    import pytest  # imported lazily: this module is also used by bench/ scripts
-
     binary = find_dovecot()
     if binary and _find_doveadm(binary):
         return binary
-    msg = f"Dovecot (dovecot + doveadm) not found: {INSTALL_HINT}"
+    skip_unless_required(f"Dovecot (dovecot + doveadm) not found: {INSTALL_HINT}")
+    raise AssertionError("unreachable")
+
+
+def skip_unless_required(msg: str) -> None:
+    """Skip the calling test with *msg*; fail it instead if ``AREAPLAN_REQUIRE_DOVECOT=1``.
+
+    For anything the real-server tests need from the local Dovecot (e.g. the
+    ``oauth2`` passdb): CI sets the variable, so it cannot go green by skipping.
+    """
+    import pytest  # imported lazily: this module is also used by bench/ scripts
+
     if os.environ.get(REQUIRE_ENV, "").strip() not in ("", "0"):
         pytest.fail(f"{msg} ({REQUIRE_ENV} is set, so this is an error)", pytrace=False)
     pytest.skip(msg)
-    raise AssertionError("unreachable")
 
 
 # --------------------------------------------------------------------------
@@ -407,6 +441,115 @@ def _make_certs_openssl(tls_dir: Path) -> None:
 
 
 # --------------------------------------------------------------------------
+# OAuth2: a stand-in authorization server for Dovecot's oauth2 passdb
+# --------------------------------------------------------------------------
+
+
+class OAuth2Issuer:
+    """A token-introspection endpoint (RFC 7662) on 127.0.0.1, in a thread.
+
+    Dovecot's ``oauth2`` passdb (``introspection_mode = post``) POSTs
+    ``token=...`` to ``url``; the answer is ``{"active": true, "username":
+    USER}`` for a token issued to USER and not revoked, ``{"active": false}``
+    for anything else.  Every token asked about is recorded in
+    ``introspected``.  ``DovecotServer(oauth2=True)`` runs one of these itself.
+    """
+
+    path = "/oauth2/introspect"
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, str] = {}  # token -> user
+        self._introspected: list[str] = []
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise DovecotError("OAuth2Issuer is not running")
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}{self.path}"
+
+    @property
+    def introspected(self) -> list[str]:
+        """Every token Dovecot asked about, oldest first."""
+        with self._lock:
+            return list(self._introspected)
+
+    def issue(self, user: str, token: str | None = None) -> str:
+        """Make *token* (default: a fresh random one) valid for *user*; returns it."""
+        token = token or f"ya29.test-{secrets.token_urlsafe(32)}"
+        with self._lock:
+            self._tokens[token] = user
+        return token
+
+    def revoke(self, token: str) -> None:
+        """The token is no longer active (as if it had expired)."""
+        with self._lock:
+            self._tokens.pop(token, None)
+
+    def _introspect(self, token: str) -> dict:
+        with self._lock:
+            self._introspected.append(token)
+            user = self._tokens.get(token)
+        return {"active": True, "username": user} if user else {"active": False}
+
+    def start(self) -> OAuth2Issuer:
+        if self._httpd is not None:
+            return self
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Dovecot's http-client expects
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server API
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode("ascii", "replace"))
+                if self.path != issuer.path or "token" not in form:
+                    self._reply(400, {"error": "invalid_request"})
+                    return
+                self._reply(200, issuer._introspect(form["token"][0]))
+
+            def _reply(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass  # quiet: the request line would not show the token, but stderr is noise
+
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="oauth2-issuer",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+    def __enter__(self) -> OAuth2Issuer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------
 # the server
 # --------------------------------------------------------------------------
 
@@ -431,6 +574,7 @@ class DovecotServer:
         hierarchy_separator: str = "/",
         auth_penalty: bool = False,
         keep_dir: bool | None = None,
+        oauth2: bool = False,
     ) -> None:
         if hierarchy_separator not in ("/", "."):
             raise ValueError("hierarchy_separator must be '/' or '.'")
@@ -451,6 +595,9 @@ class DovecotServer:
         self.start_timeout = start_timeout
         self.mail_max_userip_connections = mail_max_userip_connections
         self.extra_config = extra_config
+        #: also offer XOAUTH2 / OAUTHBEARER, checked against ``oauth2_issuer``
+        self.oauth2 = oauth2
+        self._oauth2_issuer: OAuth2Issuer | None = None
         if keep_dir is None:
             keep_dir = os.environ.get("AREAPLAN_KEEP_DOVECOT_DIR", "") not in ("", "0")
         self.keep_dir = keep_dir
@@ -561,6 +708,8 @@ class DovecotServer:
         first = self._root is None
         if first:
             self._prepare_dir()
+        if self.oauth2 and self._oauth2_issuer is None:
+            self._oauth2_issuer = OAuth2Issuer().start()
         attempts = 3 if first else 1
         for attempt in range(attempts):
             if first:
@@ -616,6 +765,9 @@ class DovecotServer:
     def close(self) -> None:
         """stop() and delete the temporary directory (unless keep_dir)."""
         self.stop()
+        issuer, self._oauth2_issuer = self._oauth2_issuer, None
+        if issuer is not None:
+            issuer.close()
         if self._root is not None and not self.keep_dir:
             shutil.rmtree(self._root, ignore_errors=True)
 
@@ -707,6 +859,34 @@ class DovecotServer:
         self.add_user(user, password)
         return ImapAccount(server=self, user=user, password=password)
 
+    # -------------------------------------------------------------- OAuth2
+
+    @property
+    def oauth2_issuer(self) -> OAuth2Issuer:
+        """The introspection endpoint Dovecot checks bearer tokens with."""
+        if not self.oauth2:
+            raise DovecotError("this server was created without oauth2=True")
+        if self._oauth2_issuer is None:
+            raise DovecotError("server was never started")
+        return self._oauth2_issuer
+
+    def issue_oauth2_token(self, user: str, token: str | None = None) -> str:
+        """A bearer token (random unless given) that logs *user* in with XOAUTH2/OAUTHBEARER.
+
+        Valid at once; no password needed (the userdb is static), but add_user()
+        the user as well to use the password helpers (append() etc.).
+        """
+        return self.oauth2_issuer.issue(user, token)
+
+    def revoke_oauth2_token(self, token: str) -> None:
+        """The token is refused from now on, like an expired one (takes effect at once)."""
+        self.oauth2_issuer.revoke(token)
+
+    @property
+    def oauth2_introspected(self) -> list[str]:
+        """Every token Dovecot asked the issuer about, oldest first."""
+        return self.oauth2_issuer.introspected
+
     # --------------------------------------------------------- IMAP helpers
 
     def client(self, user: str, *, tls: str = "none", timeout: float = 30.0) -> IMAPClient:
@@ -716,6 +896,33 @@ class DovecotServer:
         STARTTLS) or ``"imaps"`` (IMAPS port); TLS is verified against
         ``ca_file``.
         """
+        c = self._connect(tls, timeout)
+        try:
+            c.login(user, self._users[user])
+        except BaseException:
+            with contextlib.suppress(Exception):
+                c.shutdown()
+            raise
+        return c
+
+    def oauth2_client(
+        self, user: str, token: str, *, tls: str = "none", timeout: float = 30.0
+    ) -> IMAPClient:
+        """An IMAPClient logged in as *user* with ``AUTHENTICATE XOAUTH2`` and *token*.
+
+        Needs ``oauth2=True``; raises imapclient's ``LoginError`` if the token is refused.
+        """
+        self.oauth2_issuer  # noqa: B018 - raises if this server has no OAuth2
+        c = self._connect(tls, timeout)
+        try:
+            c.oauth2_login(user, token)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                c.shutdown()
+            raise
+        return c
+
+    def _connect(self, tls: str, timeout: float) -> IMAPClient:
         if tls == "imaps":
             c = IMAPClient(
                 self.host,
@@ -730,12 +937,6 @@ class DovecotServer:
                 c.starttls(self.ssl_context())
         else:
             raise ValueError(f"tls must be none/starttls/imaps, not {tls!r}")
-        try:
-            c.login(user, self._users[user])
-        except BaseException:
-            with contextlib.suppress(Exception):
-                c.shutdown()
-            raise
         return c
 
     @contextlib.contextmanager
@@ -922,6 +1123,32 @@ class DovecotServer:
             identity += (
                 "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n"
             )
+        # passwd-file answers every mechanism ("mechanisms =" is Dovecot's default) ...
+        mechanisms, passwd_mechanisms, oauth2_passdb = "plain login", "", ""
+        if self.oauth2:
+            mechanisms = "plain login xoauth2 oauthbearer"
+            # ... except with OAuth2: a password must not pass as a token, nor the reverse
+            passwd_mechanisms = "plain login"
+            oauth2_conf = r / "oauth2.conf.ext"
+            oauth2_conf.write_text(
+                textwrap.dedent(f"""\
+                # Dovecot oauth2 passdb -> tests/imap_server.py OAuth2Issuer
+                introspection_mode = post
+                introspection_url = {self.oauth2_issuer.url}
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+                timeout_msecs = 10000
+                """)
+            )
+            oauth2_conf.chmod(0o644)  # read by the auth process
+            oauth2_passdb = textwrap.dedent(f"""\
+                passdb {{
+                  driver = oauth2
+                  mechanisms = xoauth2 oauthbearer
+                  args = {oauth2_conf}
+                }}
+                """)
         if self.hierarchy_separator == "/":
             mail_location = "maildir:~/Maildir:LAYOUT=fs"
         else:
@@ -942,7 +1169,7 @@ class DovecotServer:
             ssl_cert = <{r}/tls/server.pem
             ssl_key = <{r}/tls/server.key
 
-            auth_mechanisms = plain login
+            auth_mechanisms = {mechanisms}
             disable_plaintext_auth = no
             auth_verbose = yes
             auth_verbose_passwords = no
@@ -952,6 +1179,7 @@ class DovecotServer:
             passdb {{
               driver = passwd-file
               args = scheme=PLAIN {r}/passwd.d/%u
+              mechanisms = {passwd_mechanisms}
             }}
             userdb {{
               driver = static
@@ -985,7 +1213,7 @@ class DovecotServer:
               }}
             }}
             """)
-        (r / "dovecot.conf").write_text(conf + identity + self.extra_config + "\n")
+        (r / "dovecot.conf").write_text(conf + oauth2_passdb + identity + self.extra_config + "\n")
 
     def _stderr_close(self) -> None:
         f = getattr(self, "_stderr_f", None)
@@ -996,6 +1224,10 @@ class DovecotServer:
     def _spawn_and_wait(self) -> None:
         self._stderr_close()
         self._stderr_f = open(self.root / "log" / "dovecot.stderr", "ab")  # noqa: SIM115
+        try:
+            log_offset = self.log_file.stat().st_size  # restart() appends to the same log
+        except FileNotFoundError:
+            log_offset = 0
         t0 = time.monotonic()
         self._proc = subprocess.Popen(
             [self.dovecot_bin, "-F", "-c", self.config_file],
@@ -1016,6 +1248,9 @@ class DovecotServer:
                 raise DovecotStartError(
                     f"dovecot exited with status {rc} during start-up\n{self._diagnostics()}"
                 )
+            if self.oauth2:
+                # a broken auth process means no greeting at all, only a log line
+                self._raise_if_auth_fatal(log_offset)
             if time.monotonic() > deadline:
                 self.stop()
                 raise DovecotStartError(
@@ -1028,6 +1263,26 @@ class DovecotServer:
             if pending:
                 time.sleep(0.01)
         self.startup_seconds = time.monotonic() - t0
+
+    def _raise_if_auth_fatal(self, log_offset: int) -> None:
+        try:
+            with open(self.log_file, "rb") as f:
+                f.seek(log_offset)
+                new = f.read().decode(errors="replace")
+        except FileNotFoundError:
+            return
+        fatal = re.search(r"auth: Fatal: (.*)", new)
+        if not fatal:
+            return
+        self.stop()
+        if "Unknown passdb driver 'oauth2'" in fatal.group(1):
+            raise DovecotOAuth2Unsupported(
+                f"this Dovecot ({self.dovecot_bin}) has no oauth2 passdb, needed for "
+                f"XOAUTH2/OAUTHBEARER: {fatal.group(0)}"
+            )
+        raise DovecotStartError(
+            f"dovecot's auth process failed: {fatal.group(1)}\n{self._diagnostics()}"
+        )
 
     def _diagnostics(self) -> str:
         try:
@@ -1088,6 +1343,12 @@ class ImapAccount:
 
     def client(self, *, tls: str = "none", timeout: float = 30.0) -> IMAPClient:
         return self.server.client(self.user, tls=tls, timeout=timeout)
+
+    def issue_oauth2_token(self, token: str | None = None) -> str:
+        return self.server.issue_oauth2_token(self.user, token)
+
+    def oauth2_client(self, token: str, *, tls: str = "none", timeout: float = 30.0) -> IMAPClient:
+        return self.server.oauth2_client(self.user, token, tls=tls, timeout=timeout)
 
     def append(
         self,
