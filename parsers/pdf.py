@@ -7,6 +7,11 @@ damage real Thai PDFs carry (see tests/data/real-docs/SOURCES.md):
   font whose SARA AA glyph was first used inside ำ, every า comes out as ำ. The
   repair works on characters (font, width, generated or not), never on plain text.
 * TH SarabunIT๙ draws ASCII digits as Thai digits; they are given as shown (๒๕๔๘).
+* LibreOffice positions some upper marks (ป็ พื้ ปั ป่) left of where the base
+  glyph's advance ends; pdfium then sees a gap between the mark and the next glyph
+  and generates a space inside the word (เป็ น). A generated space whose base
+  glyphs touch (:func:`_tight_generated_spaces`) is dropped; spaces the document
+  contains are glyphs of their own and are kept.
 * Acrobat's private-use glyphs, decomposed ำ and mark order are fixed by
   :func:`parsers.thai_text.normalize`.
 
@@ -69,6 +74,9 @@ _PDFIUM_LOCK = threading.RLock()
 _THAI = "\u0e01-\u0e4e"
 _AA_AM = "\u0e32\u0e33"  # า ำ
 _RE_MARKER = re.compile(f"(?<=[{_THAI}]) (?=[{TONE_MARKS}]?[{_AA_AM}])")
+_RE_THAI_SPACE = re.compile(f"(?<=[{_THAI}]) (?=[{_THAI}])")
+TIGHT_GAP_EM = 0.05  # a generated space where the next glyph starts closer than this
+TIGHT_OVERLAP_EM = 0.15  # (or overlaps by less than this) is inside a word
 _RE_IT9_FONT = re.compile(r"IT(?:๙|9|\u00e0\u00b9\u0099)", re.IGNORECASE)  # TH SarabunIT๙ & co
 _RE_CID = re.compile(r"\(cid:\d+\)")
 # private-use glyphs, lost glyphs, Thai TIS-620 bytes read as Latin-1 (legacy fonts)
@@ -338,9 +346,12 @@ class _PdfReader:
 
         if len(raw) != textpage.count_chars():  # indices no longer match glyphs: text only
             return normalize(_RE_CONTROL.sub("", raw)), False
-        if not (self.word_doc or _RE_MARKER.search(raw) or re.search("[0-9]", raw)):
-            return normalize(_RE_CONTROL.sub("", raw)), False
         tp = textpage.raw
+        tight = _tight_generated_spaces(tp, raw)
+        if not (self.word_doc or _RE_MARKER.search(raw) or re.search("[0-9]", raw)):
+            if tight:
+                raw = "".join(ch for k, ch in enumerate(raw) if k not in tight)
+            return normalize(_RE_CONTROL.sub("", raw)), False
         buf = ctypes.create_string_buffer(256)
         flags = ctypes.c_int()
         fonts: dict[int, str] = {}
@@ -366,7 +377,7 @@ class _PdfReader:
             return "marker" if math.hypot(x1 - x0, y1 - y0) < 0.15 * size else "real"
 
         def render(texts: list[str]) -> str:
-            return _RE_CONTROL.sub("", "".join(texts))
+            return _RE_CONTROL.sub("", "".join(t for k, t in enumerate(texts) if k not in tight))
 
         text, rep = _repair_with_trials(list(raw), font_of, space_kind, render, self.word_doc)
         self.word_doc = self.word_doc or rep.markers > 0
@@ -534,6 +545,59 @@ class _PdfReader:
 def _looks_damaged(text: str) -> bool:
     """Cheap signs that extracted (already repaired and normalised) text is still broken."""
     return bool(_RE_DAMAGE.search(text) or _RE_MARKER.search(text) or count_misplaced_marks(text))
+
+
+def _tight_generated_spaces(tp, raw: str) -> set[int]:
+    """Indices of the spaces pdfium made up inside Thai words (``raw`` is the page's text).
+
+    pdfium generates a space (FPDFText_IsGenerated) where a glyph starts well
+    after the end of the previous one. LibreOffice draws some upper marks (ป็ พื้
+    ปั ป่ ปิ) as zero-advance glyphs whose origin lies left of the end of their
+    base glyph; measured from the mark, the next glyph looks a word gap away,
+    though it starts exactly where the base glyph's advance ends (เป็ น, พื้ นที่).
+
+    A generated space between Thai characters is dropped when the next glyph is
+    on the base glyph's baseline and both its origin and its box start within
+    ``-TIGHT_OVERLAP_EM .. TIGHT_GAP_EM`` of the end of the base glyph's advance
+    (marks skipped): the text is set solid there. Kept: spaces the document draws
+    as glyphs, any real gap (Word writes no space glyphs; its narrowest justified
+    word gaps measure about 0.13 em), rotated text, and a space after a non-Thai
+    character, a line break or a mark without a base.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    tight: set[int] = set()
+    rect = pdfium_c.FS_RECTF()
+    x0, y0, x1, y1 = (ctypes.c_double() for _ in range(4))
+    for m in _RE_THAI_SPACE.finditer(raw):
+        i = m.start()
+        if pdfium_c.FPDFText_IsGenerated(tp, i) != 1:
+            continue
+        base = i - 1
+        while base > 0 and raw[base] in _MARKS:
+            base -= 1
+        if raw[base] in _MARKS or not "\u0e01" <= raw[base] <= "\u0e4e":
+            continue
+        if not (
+            pdfium_c.FPDFText_GetCharOrigin(tp, base, ctypes.byref(x0), ctypes.byref(y0))
+            and pdfium_c.FPDFText_GetCharOrigin(tp, i + 1, ctypes.byref(x1), ctypes.byref(y1))
+            and pdfium_c.FPDFText_GetLooseCharBox(tp, base, ctypes.byref(rect))
+        ):
+            continue
+        advance_end = rect.right  # a loose box spans the glyph's advance
+        if not pdfium_c.FPDFText_GetLooseCharBox(tp, i + 1, ctypes.byref(rect)):
+            continue
+        em = pdfium_c.FPDFText_GetFontSize(tp, i + 1) or 12.0
+        low, high = -TIGHT_OVERLAP_EM * em, TIGHT_GAP_EM * em
+        if (
+            abs(y1.value - y0.value) < TIGHT_OVERLAP_EM * em
+            and low < x1.value - advance_end < high
+            and low < rect.left - advance_end < high
+        ):
+            tight.add(i)
+    return tight
 
 
 def _join_marks(chars: list[dict], texts: list[str]) -> list[dict]:

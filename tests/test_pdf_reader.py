@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from bounds import bound
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -272,7 +273,7 @@ def test_only_max_pages_pages_are_read_and_the_rest_reported():
 def test_reading_stops_at_the_time_limit():
     started = time.monotonic()
     result = read_pdf((DOCS / PLAN).read_bytes(), ReadLimits(max_seconds=0.0))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < bound(5)
     assert any("time limit" in p for p in result.problems)
 
 
@@ -311,7 +312,7 @@ def test_a_truncated_pdf_is_unreadable_or_reported_quickly():
 def test_a_huge_page_count_costs_bounded_time():
     started = time.monotonic()
     result = read_pdf(build_pdf(page_count=2**31 - 1))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < bound(5)
     assert result.text == "Hello" and result.pages == 1
 
 
