@@ -7,11 +7,11 @@ damage real Thai PDFs carry (see tests/data/real-docs/SOURCES.md):
   font whose SARA AA glyph was first used inside ำ, every า comes out as ำ. The
   repair works on characters (font, width, generated or not), never on plain text.
 * TH SarabunIT๙ draws ASCII digits as Thai digits; they are given as shown (๒๕๔๘).
-* LibreOffice positions some upper marks (ป็ พื้ ปั ป่) left of where the base
-  glyph's advance ends; pdfium then sees a gap between the mark and the next glyph
-  and generates a space inside the word (เป็ น). A generated space whose base
-  glyphs touch (:func:`_tight_generated_spaces`) is dropped; spaces the document
-  contains are glyphs of their own and are kept.
+* LibreOffice draws some Thai marks left of the end of their base glyph's advance
+  or far above it; pdfium then generates a space or a line break inside the word
+  (เป็ นแบบอย่าง, ผ / ู้รายงาน). A generated break where the glyphs are set solid
+  (:func:`_generated_breaks_in_words`) is dropped; spaces the document contains
+  are glyphs of their own and are kept.
 * Acrobat's private-use glyphs, decomposed ำ and mark order are fixed by
   :func:`parsers.thai_text.normalize`.
 
@@ -74,8 +74,8 @@ _PDFIUM_LOCK = threading.RLock()
 _THAI = "\u0e01-\u0e4e"
 _AA_AM = "\u0e32\u0e33"  # า ำ
 _RE_MARKER = re.compile(f"(?<=[{_THAI}]) (?=[{TONE_MARKS}]?[{_AA_AM}])")
-_RE_THAI_SPACE = re.compile(f"(?<=[{_THAI}]) (?=[{_THAI}])")
-TIGHT_GAP_EM = 0.05  # a generated space where the next glyph starts closer than this
+_RE_THAI_BREAK = re.compile(f"(?<=[{_THAI}])(?: |\r\n)(?=[{_THAI}])")
+TIGHT_GAP_EM = 0.05  # a generated break where the next glyph starts closer than this
 TIGHT_OVERLAP_EM = 0.15  # (or overlaps by less than this) is inside a word
 _RE_IT9_FONT = re.compile(r"IT(?:๙|9|\u00e0\u00b9\u0099)", re.IGNORECASE)  # TH SarabunIT๙ & co
 _RE_CID = re.compile(r"\(cid:\d+\)")
@@ -347,10 +347,10 @@ class _PdfReader:
         if len(raw) != textpage.count_chars():  # indices no longer match glyphs: text only
             return normalize(_RE_CONTROL.sub("", raw)), False
         tp = textpage.raw
-        tight = _tight_generated_spaces(tp, raw)
+        dropped = _generated_breaks_in_words(tp, raw)
         if not (self.word_doc or _RE_MARKER.search(raw) or re.search("[0-9]", raw)):
-            if tight:
-                raw = "".join(ch for k, ch in enumerate(raw) if k not in tight)
+            if dropped:
+                raw = "".join(ch for k, ch in enumerate(raw) if k not in dropped)
             return normalize(_RE_CONTROL.sub("", raw)), False
         buf = ctypes.create_string_buffer(256)
         flags = ctypes.c_int()
@@ -377,7 +377,7 @@ class _PdfReader:
             return "marker" if math.hypot(x1 - x0, y1 - y0) < 0.15 * size else "real"
 
         def render(texts: list[str]) -> str:
-            return _RE_CONTROL.sub("", "".join(t for k, t in enumerate(texts) if k not in tight))
+            return _RE_CONTROL.sub("", "".join(t for k, t in enumerate(texts) if k not in dropped))
 
         text, rep = _repair_with_trials(list(raw), font_of, space_kind, render, self.word_doc)
         self.word_doc = self.word_doc or rep.markers > 0
@@ -547,57 +547,68 @@ def _looks_damaged(text: str) -> bool:
     return bool(_RE_DAMAGE.search(text) or _RE_MARKER.search(text) or count_misplaced_marks(text))
 
 
-def _tight_generated_spaces(tp, raw: str) -> set[int]:
-    """Indices of the spaces pdfium made up inside Thai words (``raw`` is the page's text).
+def _generated_breaks_in_words(tp, raw: str) -> set[int]:
+    """Indices of the spaces and line breaks pdfium made up inside Thai words.
 
-    pdfium generates a space (FPDFText_IsGenerated) where a glyph starts well
-    after the end of the previous one. LibreOffice draws some upper marks (ป็ พื้
-    ปั ป่ ปิ) as zero-advance glyphs whose origin lies left of the end of their
-    base glyph; measured from the mark, the next glyph looks a word gap away,
-    though it starts exactly where the base glyph's advance ends (เป็ น, พื้ นที่).
+    ``raw`` is the page's text (one character per pdfium index). pdfium generates
+    a space (FPDFText_IsGenerated) where a glyph starts well after the end of the
+    previous one, and a line break where a glyph's box does not overlap the
+    previous one vertically. LibreOffice draws Thai marks as zero-advance glyphs
+    that fool both tests:
 
-    A generated space between Thai characters is dropped when the next glyph is
-    on the base glyph's baseline and both its origin and its box start within
-    ``-TIGHT_OVERLAP_EM .. TIGHT_GAP_EM`` of the end of the base glyph's advance
-    (marks skipped): the text is set solid there. Kept: spaces the document draws
-    as glyphs, any real gap (Word writes no space glyphs; its narrowest justified
-    word gaps measure about 0.13 em), rotated text, and a space after a non-Thai
-    character, a line break or a mark without a base.
+    * some upper marks (ป็ พื้ ปั ป่ ปิ) have their origin left of the end of their
+      base glyph; measured from the mark, the next glyph seems a word gap away,
+      though it starts exactly where the base glyph's advance ends (เป็ น);
+    * a mark drawn high above or below its base (ผู้) seems to be on another
+      line (ผ / ู้รายงาน).
+
+    A generated space or ``\r\n`` between Thai characters is dropped when the
+    next character is on the baseline of the base glyph before it (marks and
+    breaks already dropped are skipped) and the text is set solid: a next mark's
+    origin lies on the base glyph, a next glyph's origin and box start within
+    ``-TIGHT_OVERLAP_EM .. TIGHT_GAP_EM`` of the end of the base glyph's advance.
+    Kept: spaces the document draws as glyphs, any real gap (Word writes no space
+    glyphs; its narrowest justified word gaps measure about 0.13 em), real line
+    ends, rotated text, and a break after a non-Thai character.
     """
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    tight: set[int] = set()
+    dropped: set[int] = set()
     rect = pdfium_c.FS_RECTF()
     x0, y0, x1, y1 = (ctypes.c_double() for _ in range(4))
-    for m in _RE_THAI_SPACE.finditer(raw):
-        i = m.start()
-        if pdfium_c.FPDFText_IsGenerated(tp, i) != 1:
+    for m in _RE_THAI_BREAK.finditer(raw):
+        start, nxt = m.start(), m.end()
+        if any(pdfium_c.FPDFText_IsGenerated(tp, k) != 1 for k in range(start, nxt)):
             continue
-        base = i - 1
-        while base > 0 and raw[base] in _MARKS:
+        base = start - 1
+        while base > 0 and (raw[base] in _MARKS or base in dropped):
             base -= 1
         if raw[base] in _MARKS or not "\u0e01" <= raw[base] <= "\u0e4e":
             continue
         if not (
             pdfium_c.FPDFText_GetCharOrigin(tp, base, ctypes.byref(x0), ctypes.byref(y0))
-            and pdfium_c.FPDFText_GetCharOrigin(tp, i + 1, ctypes.byref(x1), ctypes.byref(y1))
+            and pdfium_c.FPDFText_GetCharOrigin(tp, nxt, ctypes.byref(x1), ctypes.byref(y1))
             and pdfium_c.FPDFText_GetLooseCharBox(tp, base, ctypes.byref(rect))
         ):
             continue
         advance_end = rect.right  # a loose box spans the glyph's advance
-        if not pdfium_c.FPDFText_GetLooseCharBox(tp, i + 1, ctypes.byref(rect)):
+        em = pdfium_c.FPDFText_GetFontSize(tp, nxt) or 12.0
+        if abs(y1.value - y0.value) >= TIGHT_OVERLAP_EM * em:
             continue
-        em = pdfium_c.FPDFText_GetFontSize(tp, i + 1) or 12.0
-        low, high = -TIGHT_OVERLAP_EM * em, TIGHT_GAP_EM * em
-        if (
-            abs(y1.value - y0.value) < TIGHT_OVERLAP_EM * em
-            and low < x1.value - advance_end < high
-            and low < rect.left - advance_end < high
-        ):
-            tight.add(i)
-    return tight
+        low, high = advance_end - TIGHT_OVERLAP_EM * em, advance_end + TIGHT_GAP_EM * em
+        if raw[nxt] in _MARKS:
+            solid = x0.value - 0.01 <= x1.value < high
+        else:
+            solid = (
+                low < x1.value < high
+                and pdfium_c.FPDFText_GetLooseCharBox(tp, nxt, ctypes.byref(rect))
+                and low < rect.left < high
+            )
+        if solid:
+            dropped.update(range(start, nxt))
+    return dropped
 
 
 def _join_marks(chars: list[dict], texts: list[str]) -> list[dict]:
