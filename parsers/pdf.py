@@ -562,7 +562,7 @@ def _generated_breaks_in_words(tp, raw: str) -> set[int]:
     * a mark drawn high above or below its base (ผู้) seems to be on another
       line (ผ / ู้รายงาน).
 
-    A generated space or ``\r\n`` between Thai characters is dropped when the
+    A generated space or ``\\r\\n`` between Thai characters is dropped when the
     next character is on the baseline of the base glyph before it (marks and
     breaks already dropped are skipped) and the text is set solid: a next mark's
     origin lies on the base glyph, a next glyph's origin and box start within

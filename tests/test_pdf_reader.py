@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from parsers import pdf as pdf_module
 from parsers.errors import UnreadableAttachment
 from parsers.pdf import _repair_glyphs, read_pdf
-from parsers.thai_text import normalize, text_quality
+from parsers.thai_text import COMBINING_MARKS, normalize, text_quality
 from parsers.types import ReadLimits, ReadResult
 
 DOCS = Path(__file__).parent / "data" / "real-docs"
@@ -348,13 +348,13 @@ ROUND_TRIP = """คำสั่งสำนักนายกรัฐมนต�
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_libreoffice_thai_pdf_round_trips(tmp_path):
+    soffice = soffice_or_skip()
     source = tmp_path / "thai.txt"
     source.write_text(ROUND_TRIP + "\n", encoding="utf-8")
     subprocess.run(
         [
-            "soffice",
+            soffice,
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--headless",
             "--convert-to",
@@ -371,12 +371,13 @@ def test_libreoffice_thai_pdf_round_trips(tmp_path):
     assert comparable_lines(result.text) == ROUND_TRIP.splitlines()
 
 
-# --------------------------------------------------------------------------- spaces inside words
+# --------------------------------------------------------------------------- breaks inside words
 
-# LibreOffice draws some upper marks (ป็ พื้ ปั ป่ ปิ ปั้ in Kinnari, the font LibreOffice
-# gives TH SarabunPSK documents on Debian; น้ in Garuda) left of where their base
-# glyph's advance ends, and pdfium then generates a space after the mark
-# ("เป็ นแบบอย่าง"). The spaces between phrases are real glyphs and must stay.
+# LibreOffice draws some upper marks (ป็ พื้ ปั ป่ ปิ ปั้ in Kinnari, the font of the
+# LibreOffice PDFs in tests/corpus; น้ in Garuda) left of where their base glyph's
+# advance ends, and pdfium generates a space after the mark ("เป็ นแบบอย่าง"); it
+# takes ู้ drawn far from ผ at a line start for a new line ("ผ\nู้ป่วย"). The
+# spaces between phrases are real glyphs and must stay.
 SPACED_LINES = [
     "ผลการปฏิบัติงานที่เป็นแบบอย่าง",
     "ลงพื้นที่ แก้ไขปัญหาความยากจน",
@@ -469,7 +470,7 @@ def test_libreoffice_pdf_has_no_space_inside_thai_words(libreoffice_pdfs, font):
 
 
 @pytest.mark.slow
-def test_only_the_generated_spaces_where_base_glyphs_touch_are_dropped(libreoffice_pdfs):
+def test_only_generated_breaks_between_glyphs_set_solid_are_dropped(libreoffice_pdfs):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -480,12 +481,15 @@ def test_only_the_generated_spaces_where_base_glyphs_touch_are_dropped(libreoffi
     try:
         textpage = doc[0].get_textpage()
         raw = textpage.get_text_range()
-        tight = pdf_module._generated_breaks_in_words(textpage.raw, raw)
-        # the problem this guards against is really in the PDF ...
-        assert "เป็ นแบบอย่าง" in raw and "ลงพื้ นที่" in raw
-        # ... every dropped space is one pdfium made up, and dropping them gives the text
-        assert all(raw[i] == " " and pdfium_c.FPDFText_IsGenerated(textpage.raw, i) for i in tight)
-        kept = "".join(ch for i, ch in enumerate(raw) if i not in tight)
+        dropped = pdf_module._generated_breaks_in_words(textpage.raw, raw)
+        # the problems this guards against are really in the PDF ...
+        assert "เป็ นแบบอย่าง" in raw and "ลงพื้ นที่" in raw and "ผ\r\nู้ป่ วย" in raw
+        # ... every dropped character is whitespace pdfium made up, and dropping them
+        # gives the text, real spaces and line ends included
+        assert all(
+            raw[i] in " \r\n" and pdfium_c.FPDFText_IsGenerated(textpage.raw, i) for i in dropped
+        )
+        kept = "".join(ch for i, ch in enumerate(raw) if i not in dropped)
         assert comparable_lines(normalize(kept)) == SPACED_LINES
     finally:
         doc.close()
@@ -496,21 +500,34 @@ def test_word_gaps_without_a_space_glyph_are_kept():
     assert "เด็ดขาด โดยเฉพาะอย่างยิ่ง" in page_texts(read_doc(PLAN))[25]
 
 
-def corpus_pdf_docx_pairs() -> list[tuple[str, bytes, bytes]]:
+@cache
+def corpus_attachments() -> list[tuple[str, bytes, bytes | None]]:
+    """(message, PDF, DOCX of the same message or None) for the PDFs in tests/corpus."""
     from parsers.mime import parse_message
 
-    pairs = []
+    found = []
     for path in sorted(CORPUS.glob("*.eml")):
         attachments = parse_message(path.read_bytes()).attachments
-        pdfs = [a.data for a in attachments if a.data.startswith(b"%PDF")]
         docxs = [
             a.data
             for a in attachments
             if a.data.startswith(b"PK") and (a.filename or "").lower().endswith(".docx")
         ]
-        if pdfs and docxs:
-            pairs.append((path.name, pdfs[0], docxs[0]))
-    return pairs
+        for a in attachments:
+            if a.data.startswith(b"%PDF"):
+                found.append((path.name, a.data, docxs[0] if docxs else None))
+    return found
+
+
+@cache
+def read_corpus_pdf(data: bytes) -> str:
+    """read_pdf text of a corpus PDF without OCR (the scans are not what is tested here)."""
+    which = pdf_module.shutil.which
+    pdf_module.shutil.which = lambda name: None
+    try:
+        return read_pdf(data).text
+    finally:
+        pdf_module.shutil.which = which
 
 
 def thai_spaces_missing_from(pdf_text: str, docx_text: str) -> list[str]:
@@ -550,11 +567,22 @@ def thai_spaces_missing_from(pdf_text: str, docx_text: str) -> list[str]:
 def test_corpus_pdfs_have_no_thai_space_that_their_docx_lacks():
     from parsers.docx import read_docx
 
-    pairs = corpus_pdf_docx_pairs()
+    pairs = [(name, pdf, docx_data) for name, pdf, docx_data in corpus_attachments() if docx_data]
     assert len(pairs) >= 10
     extra = {
         name: found
         for name, pdf, docx_data in pairs
-        if (found := thai_spaces_missing_from(read_pdf(pdf).text, read_docx(docx_data).text))
+        if (found := thai_spaces_missing_from(read_corpus_pdf(pdf), read_docx(docx_data).text))
     }
     assert extra == {}
+
+
+@pytest.mark.slow
+def test_no_corpus_pdf_line_starts_with_a_combining_mark():
+    starts = re.compile(f"(?m)^[{COMBINING_MARKS}].{{0,10}}")
+    found = [
+        (name, m.group())
+        for name, pdf, _ in corpus_attachments()
+        for m in starts.finditer(read_corpus_pdf(pdf))
+    ]
+    assert found == []
