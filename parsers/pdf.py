@@ -359,7 +359,10 @@ class _PdfReader:
         def font_of(i: int) -> str:
             if i not in fonts:
                 n = pdfium_c.FPDFText_GetFontInfo(tp, i, buf, len(buf), ctypes.byref(flags))
-                fonts[i] = buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+                if n > len(buf):  # too small: pdfium copied nothing, the buffer holds stale bytes
+                    fonts[i] = ""
+                else:
+                    fonts[i] = buf.raw[: max(n - 1, 0)].split(b"\0", 1)[0].decode("utf-8", "replace")
             return fonts[i]
 
         def origin(i: int) -> tuple[float, float]:
