@@ -44,14 +44,10 @@ def parse_settings(cfg: Config):  # -> parsers.types.ParseSettings
     from digest.settings import load_campaigns
     from parsers.types import ParseSettings
 
-    # A role-model selection counts for the period of the configured role-model campaign
-    # (the latest one, if several): the same rule as digest.campaigns.period_for.
-    role = [c for c in load_campaigns(cfg) if c.kind == "role_model"]
-    period = max(role, key=lambda c: c.deadline).role_model_period if role else "2021"
     return ParseSettings(
         zone_overrides=tuple(sorted(cfg.zone_overrides.items())),
         senders=tuple(sorted(cfg.senders.items())),
-        role_model_period=period,
+        campaigns=tuple(load_campaigns(cfg)),
     )
 
 

@@ -12,8 +12,6 @@ import hashlib
 import logging
 import mimetypes
 from collections.abc import Iterable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from parsers.types import (
     AttachmentRecord,
@@ -24,7 +22,6 @@ from parsers.types import (
 log = logging.getLogger(__name__)
 
 PARSER_VERSION = 1
-BANGKOK = ZoneInfo("Asia/Bangkok")
 CONFIDENT = 0.9  # a gazetteer match below this goes to review
 
 
@@ -44,10 +41,11 @@ def stable_message_id(mime_id: str | None, raw: bytes) -> str:
 
 
 def period_for(campaign: str, received_at: str, settings: ParseSettings) -> str:
-    if campaign == "role_model":
-        return settings.role_model_period
-    when = datetime.fromisoformat(received_at).astimezone(BANGKOK)
-    return f"{when.year:04d}-{when.month:02d}"
+    """The campaign period a submission counts for: the same rule the digest's views use."""
+    from digest.campaigns import DEFAULT_CAMPAIGNS
+    from digest.campaigns import period_for as campaign_period
+
+    return campaign_period(campaign, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
 
 
 def read_attachments(parts: Iterable, settings: ParseSettings) -> list[AttachmentRecord]:

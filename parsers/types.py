@@ -57,7 +57,7 @@ class ParseSettings:
 
     zone_overrides: tuple[tuple[str, int], ...] = ()
     senders: tuple[tuple[str, str], ...] = ()  # address or domain -> province code
-    role_model_period: str = "2021"
+    campaigns: tuple = ()  # digest.campaigns.Campaign values from the config; () = the defaults
     limits: ReadLimits = field(default_factory=ReadLimits)
 
 

@@ -232,3 +232,24 @@ def test_reparse_on_two_cores_gives_what_one_core_gives(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "6 message(s) parsed" in result.stdout
     assert rows(db, snapshot) == one
+
+
+def test_each_submission_counts_for_the_campaign_period_of_its_date(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        f'[store]\ndb = "{tmp_path / "a.db"}"\n'
+        '[[campaigns]]\nid = "rm2021"\nkind = "role_model"\ntitle_th = "อำเภอต้นแบบ 2564"\ndeadline = 2021-03-31\n'
+        '[[campaigns]]\nid = "rm2022"\nkind = "role_model"\ntitle_th = "อำเภอต้นแบบ 2565"\ndeadline = 2022-03-31\n',
+        encoding="utf-8",
+    )
+    first = submission("น่าน", "ปัว", "16", when=MARCH_29, msgid="p1@nan")
+    second = submission("น่าน", "ท่าวังผา", "16", when=MARCH_29.replace(year=2022), msgid="p2@nan")
+    for i, raw in enumerate((first, second)):
+        (tmp_path / f"m{i}.eml").write_bytes(raw)
+
+    result = run_cli("--config", str(cfg), "import", str(tmp_path / "m0.eml"), str(tmp_path / "m1.eml"))
+
+    assert result.returncode == 0, result.stderr
+    got = rows(tmp_path / "a.db", "SELECT message_id, period, is_current FROM submissions ORDER BY received_at")
+    assert [(g["message_id"], g["period"], g["is_current"]) for g in got] == [
+        ("p1@nan", "2021", 1), ("p2@nan", "2022", 1)]
