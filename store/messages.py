@@ -1,8 +1,8 @@
 """Saving raw messages: content-addressed bytes, one row per distinct message, every location.
 
 A message is the same message when any of these agree, checked in this order:
-its IMAP location (account, folder, UIDVALIDITY, UID), its content key (Message-ID,
-Date, From, Subject, To and the body, with line endings and mbox ``>From`` quoting
+its IMAP location (account, folder, UIDVALIDITY, UID), its content key (Message-ID, Date,
+From, Subject, To, Cc, Content-Type and the body, with whitespace and mbox ``>From`` quoting
 normalised, so the copy fetched over IMAP and the copy in a Takeout mbox match), or
 its Gmail X-GM-MSGID within the same account. Raw bytes are keyed by sha256.
 """
@@ -19,7 +19,7 @@ from store.db import utcnow
 if TYPE_CHECKING:
     import sqlite_utils
 
-KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to")
+KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to", b"cc", b"content-type")
 _WS = re.compile(rb"\s+")
 
 
@@ -106,7 +106,7 @@ def content_key(raw: bytes) -> str:
     # ">" is rare (never in base64): a one-byte scan is much cheaper than a substring search.
     while b">" in body and b">From" in body:
         body = body.replace(b">From", b"From")
-    h = hashlib.sha256(b"areaplan-content-key-v2\0")
+    h = hashlib.sha256(b"areaplan-content-key-v3\0")
     for name in KEY_HEADERS:
         h.update(name + b"\0" + hv.get(name, b"") + b"\0")
     h.update(body)

@@ -112,3 +112,26 @@ def test_a_missing_path_is_a_usage_error(tmp_path):
 
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_copy_with_export_headers_added_is_the_same_message(tmp_path):
+    raw = make_message(1)
+    takeout = b"X-GM-THRID: 1695\r\nX-Gmail-Labels: Inbox,Opened\r\n" + raw.replace(b"\r\n", b"\n")
+    (tmp_path / "a.eml").write_bytes(raw)
+    (tmp_path / "b.eml").write_bytes(takeout)
+
+    _import(tmp_path / "a.db", tmp_path / "a.eml", tmp_path / "b.eml")
+
+    assert _count(tmp_path / "a.db") == 1
+
+
+def test_same_message_id_and_body_but_other_recipients_are_two_messages(tmp_path):
+    raw = make_message(1)
+    other = raw.replace(b"To: dopa.areaplan@gmail.com", b"To: dopa.areaplan@gmail.com\nCc: inspector16@example.go.th")
+    assert other != raw
+    (tmp_path / "a.eml").write_bytes(raw)
+    (tmp_path / "b.eml").write_bytes(other)
+
+    _import(tmp_path / "a.db", tmp_path / "a.eml", tmp_path / "b.eml")
+
+    assert _count(tmp_path / "a.db") == 2
