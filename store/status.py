@@ -35,18 +35,14 @@ since 1920, hence ``'+7 hours'``.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import store.derived  # noqa: F401  (registers 0002/0003 first: these views depend on them)
-from store.db import StoreError, utcnow
+from store.db import utcnow
 from store.schema import migration, run_script
 from store.tx import transaction
 
@@ -279,52 +275,49 @@ def _periods(db: sqlite_utils.Database, where: str, params: Mapping[str, Any]) -
 
 
 def ensure_gazetteer_loaded(
-    db: sqlite_utils.Database, zone_overrides: Mapping[str, int] | None = None, directory: Path | None = None
+    db: sqlite_utils.Database, zone_overrides: Mapping[str, int] | None = None
 ) -> bool:
-    """Load ``provinces``/``districts``/``zones`` from the gazetteer CSVs if they are empty.
+    """Fill ``provinces``/``districts``/``zones`` from the bundled gazetteer if they are empty,
+    and keep each province's zone equal to the gazetteer's with the config's overrides
+    (``[gazetteer].zone_overrides``), so removing an override also takes effect.
 
-    ``directory`` defaults to the CSVs shipped in ``store/gazetteer/``. Zone overrides
-    (``[gazetteer].zone_overrides``: province code -> zone) are applied every time.
-    Returns True when the tables were loaded by this call.
+    Uses the same loader as the parsers (``parsers.gazetteer``). Returns True when the tables
+    were filled by this call.
     """
+    from parsers.gazetteer import Gazetteer
+
+    try:
+        gaz = Gazetteer.load(dict(zone_overrides) if zone_overrides else None)
+    except ValueError as err:
+        from areaplan.config import ConfigError
+
+        raise ConfigError(
+            f"gazetteer.zone_overrides: {err}; use province codes from store/gazetteer/provinces.csv"
+        ) from None
     loaded = False
     with transaction(db):
         if db.execute("SELECT COUNT(*) FROM provinces").fetchone()[0] == 0:
-            provinces = _read_csv("provinces.csv", directory)
-            zones = _read_csv("zones.csv", directory)
-            districts = _read_csv("districts.csv", directory)
             db.conn.executemany(
                 "INSERT INTO provinces (code, name_th, name_en, zone, abbr_th) VALUES (?, ?, ?, ?, ?)",
-                [(r["code"], r["name_th"], r["name_en"] or None, int(r["zone"]) if r["zone"] else None,
-                  r["abbr_th"] or None) for r in provinces],
+                [(p.code, p.name_th, p.name_en or None, p.zone, p.abbr_th or None) for p in gaz.provinces],
             )
             db.conn.executemany(
                 "INSERT OR REPLACE INTO zones (zone, name_th, province_group_th) VALUES (?, ?, ?)",
-                [(int(r["zone"]), r["name_th"], r.get("province_group_th") or None) for r in zones],
+                [(z.number, z.name_th, z.province_group_th or None) for z in gaz.zones.values()],
             )
             db.conn.executemany(
                 "INSERT OR REPLACE INTO districts (code, province_code, name_th, name_en, kind) VALUES (?, ?, ?, ?, ?)",
-                [(r["code"], r["province_code"], r["name_th"], r["name_en"] or None, r["kind"] or None)
-                 for r in districts],
+                [(d.code, d.province_code, d.name_th, d.name_en or None, d.kind or None) for d in gaz.districts],
             )
             loaded = True
             log.info("loaded the gazetteer: %d provinces, %d districts, %d zones",
-                     len(provinces), len(districts), len(zones))
-        for code, zone in (zone_overrides or {}).items():
-            db.execute("UPDATE provinces SET zone = ? WHERE code = ?", [zone, code])
-    return loaded
-
-
-def _read_csv(name: str, directory: Path | None) -> list[dict[str, str]]:
-    try:
-        if directory is not None:
-            text = (Path(directory) / name).read_text(encoding="utf-8-sig")
+                     len(gaz.provinces), len(gaz.districts), len(gaz.zones))
         else:
-            text = resources.files("store").joinpath("gazetteer", name).read_text(encoding="utf-8-sig")
-    except FileNotFoundError as err:
-        where = directory or "store/gazetteer"
-        raise StoreError(f"gazetteer file {name} not found in {where}; reinstall areaplan") from err
-    return list(csv.DictReader(io.StringIO(text)))
+            db.conn.executemany(
+                "UPDATE provinces SET zone = ? WHERE code = ? AND zone IS NOT ?",
+                [(p.zone, p.code, p.zone) for p in gaz.provinces],
+            )
+    return loaded
 
 
 def zones(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -252,3 +252,12 @@ def test_the_digest_shows_the_numbers_the_views_show(tmp_path):
                 v["provinces"], v["submitted"], v["received"], v["late"], v["needs_review"], v["missing"],
                 v["corrected"])
     assert national.review_total == rows(db, "SELECT COUNT(*) AS n FROM review_queue")[0]["n"]
+
+
+def test_removing_a_zone_override_puts_the_province_back(tmp_path):
+    db = make_db(tmp_path)
+    ensure_gazetteer_loaded(db, {"14": 2})
+
+    ensure_gazetteer_loaded(db, {})
+
+    assert rows(db, "SELECT zone FROM provinces WHERE code = '14'") == [{"zone": 1}]
