@@ -184,7 +184,7 @@ SEVERE_DEFECT = re.compile(r"truncat|replacement|undecodable|lost|missing|invali
 
 def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, received_at: str) -> None:
     """Fill in ``pm.campaign``, ``pm.status``, ``pm.review_reasons`` and ``pm.submission``."""
-    from parsers.form import classify
+    from parsers.classify import classify
     from parsers.pipeline import _gazetteer, period_for
 
     gaz = _gazetteer(settings)

@@ -15,13 +15,13 @@ decoded here from the raw bytes that the tree keeps:
 If mail-parser fails on the whole message, the stdlib parser (``policy.default``) is used.
 Every repair is written in ``MimeMessage.defects`` in plain words. Text is decoded with
 "replace", never "ignore".
+
+This module walks the MIME tree and reads the headers; the decoding itself is in
+:mod:`parsers.charsets` (charsets, RFC 2047 words) and :mod:`parsers.html_text` (HTML).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import email
 import email.errors
 import email.parser
@@ -35,8 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
-from html.parser import HTMLParser
 
+from parsers.charsets import _decode_8bit_header, _decode_words, decode_text
+from parsers.html_text import html_meta_charset, html_to_text
 from parsers.types import ReadLimits
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,6 @@ log = logging.getLogger(__name__)
 __all__ = [
     "MimeMessage",
     "MimePart",
-    "decode_text",
-    "html_meta_charset",
-    "html_to_text",
     "parse_message",
     "safe_filename",
 ]
@@ -54,7 +52,6 @@ __all__ = [
 MAX_FILENAME_BYTES = 180  # UTF-8 bytes; leaves room for a store prefix under the 255-byte limit
 _MAX_HEADER_CHARS = 4000
 _MAX_REFERENCES = 100
-_MAX_HTML_CHARS = 5_000_000  # HTML larger than this is cut before conversion to text
 DEFAULT_LIMITS = ReadLimits()
 MAX_MESSAGE_FACTOR = 4  # a message over 4 x limits.max_bytes is read for its headers only
 
@@ -200,231 +197,11 @@ def _cut_filename(text: str) -> str:
     return f"{cut}.{ext}" if ext else cut
 
 
-# --------------------------------------------------------------------------- charsets
-
-# Names Thai senders use that Python does not know, or knows under a stricter codec.
-# TIS-620 and ISO-8859-11 are decoded as cp874 (windows-874), their printable superset:
-# real "TIS-620" mail often carries cp874 quotes, dashes and NBSP.
-_CHARSET_ALIASES = {
-    "windows-874": "cp874",
-    "x-windows-874": "cp874",
-    "ms874": "cp874",
-    "ms-874": "cp874",
-    "cp-874": "cp874",
-    "windows874": "cp874",
-    "ibm874": "cp874",
-    "tis-620": "cp874",
-    "tis620": "cp874",
-    "tis_620": "cp874",
-    "x-tis620": "cp874",
-    "tis-620-2533": "cp874",
-    "iso-8859-11": "cp874",
-    "iso8859-11": "cp874",
-    "iso_8859-11": "cp874",
-    "iso-ir-166": "cp874",
-    "thai": "cp874",
-    "utf8": "utf-8",
-    "unicode-1-1-utf-8": "utf-8",
-    "x-unicode20utf8": "utf-8",
-    "iso-8859-1": "cp1252",  # as browsers do: 0x80-0x9F are cp1252 punctuation in practice
-    "latin1": "cp1252",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "ks_c_5601-1987": "cp949",
-}
-_THAI_CODEC = "cp874"
-_ASCII_NAMES = {"us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us"}
-_LATIN_NAMES = {"iso-8859-1", "latin1", "cp1252", "windows-1252", "us-ascii", "ascii"}
-
-
-def _codec_for(charset: str | None) -> str | None:
-    """Python codec name for a declared MIME charset, or None if Python cannot decode it."""
-    if not charset:
-        return None
-    name = re.sub(r"[^a-z0-9_.:-]", "", charset.strip().strip("\"'").lower())
-    name = _CHARSET_ALIASES.get(name, name)
-    try:
-        info = codecs.lookup(name)
-    except (LookupError, ValueError):
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in {"undefined", "idna"}:
-        return None  # base64, zlib, rot13 ... are not text encodings
-    return info.name
-
-
-def _display_charset(codec: str) -> str:
-    return "TIS-620/windows-874" if codec == _THAI_CODEC else codec
-
-
-def _thai_share(text: str) -> float:
-    """Share of Thai letters among the non-ASCII characters of ``text``."""
-    high = [c for c in text if ord(c) > 0x7F]
-    if not high:
-        return 0.0
-    return sum(1 for c in high if "\u0e00" <= c <= "\u0e7f") / len(high)
-
-
-def _guess_decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes with no usable charset: UTF-8, else Thai cp874, else UTF-8 with replace.
-
-    Returns (text, codec used). The Thai guess needs >= 80 % Thai letters among the 8-bit
-    characters and almost no undecodable bytes.
-    """
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    as_utf8 = data.decode("utf-8", "replace")
-    bad = as_utf8.count("\ufffd")
-    good = sum(1 for c in as_utf8 if ord(c) > 0x7F) - bad
-    if good >= 3 * bad:  # UTF-8 with a few damaged bytes, not another charset
-        return as_utf8, "utf-8"
-    thai = data.decode(_THAI_CODEC, "replace")
-    high = sum(1 for b in data if b > 0x7F)
-    if _thai_share(thai) >= 0.8 and thai.count("\ufffd") <= max(1, high // 100):
-        return thai, _THAI_CODEC
-    return data.decode("utf-8", "replace"), "utf-8"
-
-
-def _looks_like_mislabelled_thai(data: bytes) -> bool:
-    """True if bytes declared Latin-1/ASCII are really Thai (long runs of Thai letters)."""
-    runs = re.findall(rb"[\xa1-\xfb]{3,}", data)
-    high = sum(1 for b in data if b > 0x7F)
-    return (
-        bool(runs)
-        and sum(len(r) for r in runs) >= 0.7 * high
-        and high >= 6
-        and (_thai_share(data.decode(_THAI_CODEC, "replace")) >= 0.9)
-    )
-
-
-def decode_text(data: bytes, charset: str | None, what: str = "text") -> tuple[str, list[str]]:
-    """Decode a text body or attachment; return (text, defects in words).
-
-    ``charset`` is the declared MIME charset (or None). Windows-874 and its aliases, TIS-620
-    and ISO-8859-11 are decoded as cp874. With no charset (or a wrong or unknown one), the
-    bytes are tried as UTF-8, then as Thai. Undecodable bytes become U+FFFD and a defect
-    is written; nothing is dropped silently.
-    """
-    defects: list[str] = []
-    if not data:
-        return "", defects
-    declared = (charset or "").strip().strip("\"'").lower() or None
-    codec = _codec_for(declared)
-    if declared and codec is None:
-        text, used = _guess_decode(data)
-        defects.append(
-            f"unknown charset {declared!r} in {what}, decoded as {_display_charset(used)}"
-        )
-    elif codec is None or (declared in _ASCII_NAMES and not data.isascii()):
-        text, used = _guess_decode(data)
-        if used != "utf-8" or not data.isascii():
-            label = "undeclared charset" if not declared else f"8-bit text declared {declared}"
-            if used == _THAI_CODEC:
-                defects.append(f"{label} in {what}, decoded as TIS-620")
-            elif "\ufffd" not in text and declared:
-                defects.append(f"{label} in {what}, decoded as UTF-8")
-    elif declared in _LATIN_NAMES and not data.isascii() and _looks_like_mislabelled_thai(data):
-        text, used = data.decode(_THAI_CODEC, "replace"), _THAI_CODEC
-        defects.append(f"{what} declared {declared} but is Thai, decoded as TIS-620")
-    else:
-        used = codec
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            if codec == "utf-8":
-                text, used = _guess_decode(data)
-                if used == _THAI_CODEC:
-                    defects.append(f"{what} declared UTF-8 but is not, decoded as TIS-620")
-            else:
-                text = data.decode(codec, "replace")
-        except (LookupError, ValueError, TypeError) as exc:  # broken codec module
-            text, used = _guess_decode(data)
-            defects.append(f"charset {declared!r} in {what} failed ({exc}), decoded as {used}")
-    if "\ufffd" in text:
-        bad = text.count("\ufffd")
-        defects.append(
-            f"{bad} undecodable byte(s) in {what} (charset {declared or 'undeclared'}, "
-            f"decoded as {_display_charset(used)}) shown as U+FFFD"
-        )
-    return text, defects
-
-
 # --------------------------------------------------------------------------- headers
-
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 
 
 def _unfold(value: str) -> str:
     return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", " ")
-
-
-def _lenient_b64(text: str) -> bytes:
-    clean = re.sub(r"[^A-Za-z0-9+/]", "", text.split("=", 1)[0])
-    if len(clean) % 4 == 1:
-        clean = clean[:-1]
-    return base64.b64decode(clean + "=" * (-len(clean) % 4))
-
-
-def _decode_8bit_header(value: str, name: str, defects: list[str]) -> str:
-    """Header text that holds raw 8-bit bytes (kept by the parser as surrogates)."""
-    if not re.search(r"[\udc80-\udcff]", value):
-        return value
-    raw = value.encode("utf-8", "surrogateescape")
-    text, used = _guess_decode(raw)
-    if used == _THAI_CODEC:
-        defects.append(f"raw 8-bit {name} header (not RFC 2047), decoded as TIS-620")
-    elif "\ufffd" in text:
-        defects.append(f"raw 8-bit {name} header is not UTF-8 or Thai; bad bytes shown as U+FFFD")
-    return text
-
-
-def _decode_words(value: str, name: str, defects: list[str]) -> str:
-    """Decode RFC 2047 encoded words, joining adjacent words of one charset as bytes.
-
-    Joining matters for Thai: some mailers split a UTF-8 subject in the middle of a
-    3-byte character across two encoded words. Whitespace between two encoded words is
-    dropped, as RFC 2047 says.
-    """
-    out: list[str] = []
-    pending: list[bytes] = []
-    pending_cs: str | None = None
-    pos = 0
-    last_end: int | None = None  # end of the previous encoded word
-
-    def flush() -> None:
-        nonlocal pending, pending_cs
-        if pending:
-            text, errs = decode_text(b"".join(pending), pending_cs, f"{name} header")
-            out.append(text)
-            defects.extend(errs)
-        pending, pending_cs = [], None
-
-    for m in _ENCODED_WORD.finditer(value):
-        between = value[pos : m.start()]
-        adjacent = last_end == pos and not between.strip()
-        charset = m.group(1).split("*", 1)[0].lower()  # drop an RFC 2231 language suffix
-        if not (adjacent and charset == pending_cs):
-            flush()
-        if not adjacent:
-            out.append(between)
-        try:
-            if m.group(2) in "Bb":
-                raw = _lenient_b64(m.group(3))
-            else:
-                raw = binascii.a2b_qp(m.group(3).encode("ascii", "replace"), header=True)
-        except (binascii.Error, ValueError):
-            defects.append(f"broken encoded word in {name} header kept as written")
-            flush()
-            out.append(m.group(0))
-            pos, last_end = m.end(), None
-            continue
-        pending.append(raw)
-        pending_cs = charset
-        pos = last_end = m.end()
-    flush()
-    out.append(value[pos:])
-    return "".join(out)
 
 
 def _raw_headers(msg: Message, name: str) -> list[str]:
@@ -497,129 +274,6 @@ def _parse_date(raw: str, fallback: datetime | None, defects: list[str]) -> date
         defects.append("Date header has no time zone (-0000); taken as UTC")
         dt = dt.replace(tzinfo=UTC)
     return dt
-
-
-# --------------------------------------------------------------------------- HTML
-
-
-class _HTMLText(HTMLParser):
-    """Text of an HTML document: no scripts/styles, blocks on their own lines, cells ' | '."""
-
-    _SKIP = {"script", "style", "title", "template", "noscript", "xml", "svg", "head"}
-    _BLOCK = {
-        "p",
-        "div",
-        "tr",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "table",
-        "blockquote",
-        "pre",
-        "hr",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "address",
-        "center",
-        "form",
-        "fieldset",
-        "caption",
-        "tbody",
-        "thead",
-        "tfoot",
-    }
-
-    _HEAD_TAGS = {"title", "meta", "link", "style", "script", "base", "noscript", "template", "xml"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip: list[str] = []
-        self.pre = 0
-        self.cells = 0
-        self.body_seen = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body" or (tag not in self._HEAD_TAGS and "head" in self.skip):
-            self.body_seen = True
-            # An unclosed <head> must not hide the body.
-            self.skip = [t for t in self.skip if t != "head"]
-        if tag in self._SKIP:
-            if tag != "head" or not self.body_seen:
-                self.skip.append(tag)
-            return
-        if tag == "br":
-            self.out.append("\n")
-        elif tag in {"td", "th"}:
-            self.out.append(" | " if self.cells else "\n")
-            self.cells += 1
-        elif tag in self._BLOCK:
-            self.out.append("\n")
-            if tag == "tr":
-                self.cells = 0
-            if tag == "li":
-                self.out.append("- ")
-            if tag == "pre":
-                self.pre += 1
-        elif tag == "img":
-            alt = dict(attrs).get("alt")
-            if alt:
-                self.out.append(f"[{alt}]")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in self._SKIP:
-            self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            if tag in self.skip:
-                while self.skip and self.skip.pop() != tag:
-                    pass
-            return
-        if tag in self._BLOCK:
-            self.out.append("\n")
-            if tag == "pre" and self.pre:
-                self.pre -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        if not self.pre:
-            data = re.sub(r"[ \t\r\n\f]+", " ", data)
-        self.out.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of an HTML body or attachment (stdlib html.parser; never raises)."""
-    parser = _HTMLText()
-    try:
-        parser.feed(html[:_MAX_HTML_CHARS])
-        parser.close()
-    except Exception:  # noqa: BLE001 - html.parser is lenient; keep whatever was read
-        log.debug("html.parser stopped early", exc_info=True)
-    text = "".join(parser.out).replace("\xa0", " ")
-    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-
-
-def html_meta_charset(data: bytes) -> str | None:
-    m = _META_CHARSET.search(data[:8192])
-    return m.group(1).decode("ascii") if m else None
 
 
 # --------------------------------------------------------------------------- normalize

@@ -259,7 +259,7 @@ def _finish_text(
 
 
 def _read_text(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.mime import decode_text
+    from parsers.charsets import decode_text
 
     _type, charset = _split_content_type(ctype)
     text, defects = decode_text(data, charset, f"file {name}")
@@ -267,7 +267,8 @@ def _read_text(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: in
 
 
 def _read_html(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.mime import decode_text, html_meta_charset, html_to_text
+    from parsers.charsets import decode_text
+    from parsers.html_text import html_meta_charset, html_to_text
 
     _type, charset = _split_content_type(ctype)
     html, defects = decode_text(data, charset or html_meta_charset(data), f"file {name}")

@@ -1,7 +1,7 @@
-"""Specs for parsers.form: reading the อำเภอต้นแบบ (Role Model) report form, and classify().
+"""Specs for parsers.form: reading the อำเภอต้นแบบ (Role Model) report form.
 
 The form texts are built from the blank form sent with letter มท ๐๓๐๕.๑/๑๙๐๒๙
-(copied verbatim below from the project's seed), filled in the ways people
+(copied verbatim from the project's seed into form_texts.py), filled in the ways people
 really fill it, for many provinces and districts drawn from the gazetteer.
 """
 
@@ -12,108 +12,26 @@ from collections.abc import Callable
 
 import pytest
 from bounds import bound
+from form_texts import (
+    BLANK_FORM,
+    NAME_BLANK,
+    NARRATIVE,
+    POSITION_BLANK,
+    SAMPLE,
+    SENTENCE_BLANK,
+    ZONE_BLANK,
+    district_word,
+    dots,
+    fill,
+    written_district,
+)
 
-from parsers.form import FormFields, classify, read_form
+from parsers.form import FormFields, read_form
 from parsers.gazetteer import District, Gazetteer
 
 GAZ = Gazetteer.load()
 
-# The blank form exactly as in the seed (แบบฟอร์มการคัดเลือกอำเภอต้นแบบ).
-BLANK_FORM = """แบบฟอร์มการคัดเลือก
-อำเภอต้นแบบ (Role Model)
-ตามโครงการพัฒนาตำบลแบบบูรณาการ (Tambon Smart Team)
-
-เรียน ผู้ตรวจราชการกรมการปกครอง เขต.....
-
-ตามที่ กรมการปกครอง ได้กำหนดแผนปฏิบัติการ (Action Plan) ในการขับเคลื่อนโครงการพัฒนาตำบลแบบบูรณาการ (Tambon Smart Team) เป็น ๓ ระยะ ซึ่งในระยะที่ ๓ การนำข้อมูลไปใช้ประโยชน์ ได้กำหนดเป้าหมายของโครงการฯ ให้อำเภอสามารถนำข้อมูลไปใช้ประโยชน์ในการพัฒนาพื้นที่ได้อย่างมีประสิทธิภาพและเป็นรูปธรรม และมอบหมายให้ที่ทำการปกครองจังหวัด พิจารณาคัดเลือกอำเภอต้นแบบ (Role Model) จำนวน ๑ อำเภอ ตามหลักเกณฑ์การคัดเลือกที่กรมการปกครองกำหนดส่งให้ผู้ตรวจราชการกรมการปกครองประจำเขตตรวจราชการ นั้น
-
-ที่ทำการปกครองจังหวัด.....ได้พิจารณาคัดเลือกอำเภอ.....
-เป็นอำเภอต้นแบบ (Role Model) ตามโครงการพัฒนาตำบลแบบบูรณาการ (Tambon Smart Team) โดยมีผลการปฏิบัติงานที่โดดเด่น ตามหลักเกณฑ์การคัดเลือกฯ คือ.....
-
-จึงเรียนมาเพื่อโปรดพิจารณา
-
-ลงชื่อ : (ผู้รายงาน)
-(.....)
-
-ตำแหน่ง ปลัดจังหวัด.....
-
-ผู้ประสานงาน ตำแหน่ง
-หมายเลขโทรศัพท์/โทรสาร
-
-หมายเหตุ
-
-๑. ให้ที่ทำการปกครองจังหวัด พิจารณาคัดเลือกอำเภอต้นแบบ (Role Model) ตามโครงการพัฒนาตำบลแบบบูรณาการ (Tambon Smart Team) จังหวัดละ ๑ อำเภอ เท่านั้น
-
-๒. ขอให้แนบรายละเอียดผลการปฏิบัติงานที่โดดเด่น รวมทั้งภาพประกอบการดำเนินงาน ส่งให้ผู้ตรวจราชการกรมการปกครอง ประจำเขตตรวจราชการ ทางเอกสาร และสำเนาให้กองวิชาการ และแผนงาน ทางไปรษณีย์อิเล็กทรอนิกส์ dopa.areaplan@gmail.com ภายในวันที่ ๓๑ มีนาคม ๒๕๖๔"""
-
-ZONE_BLANK = "เรียน ผู้ตรวจราชการกรมการปกครอง เขต....."
-SENTENCE_BLANK = "ที่ทำการปกครองจังหวัด.....ได้พิจารณาคัดเลือกอำเภอ....."
-NARRATIVE_BLANK = "ตามหลักเกณฑ์การคัดเลือกฯ คือ....."
-NAME_BLANK = "(.....)"
-POSITION_BLANK = "ตำแหน่ง ปลัดจังหวัด....."
-COORDINATOR_BLANK = "ผู้ประสานงาน ตำแหน่ง\nหมายเลขโทรศัพท์/โทรสาร"
-
-NARRATIVE = (
-    "๑. นายอำเภอเป็นผู้นำการขับเคลื่อนโครงการอย่างเป็นรูปธรรม\n"
-    "๒. ลงพื้นที่จัดเก็บข้อมูลครบถ้วนตามกรอบเวลา\n"
-    "๓. ลูกจ้างเหมาบริการปฏิบัติงานตามภารกิจอย่างสม่ำเสมอ\n"
-    "๔. บูรณาการความร่วมมือกับภาคเอกชนและภาคประชาสังคม"
-)
-
-
-def fill(
-    sentence: str | None = None,
-    *,
-    zone: str = "",
-    narrative: str = NARRATIVE,
-    name: str = "นายสมชาย ใจดี",
-    position_place: str = "",
-    coordinator: str = COORDINATOR_BLANK,
-    template: str = BLANK_FORM,
-) -> str:
-    """The blank form with its blanks replaced (each argument replaces one blank)."""
-    text = template
-    if sentence is not None:
-        text = text.replace(SENTENCE_BLANK, sentence)
-    if zone:
-        text = text.replace(ZONE_BLANK, ZONE_BLANK + zone + ".....")
-    text = text.replace(NARRATIVE_BLANK, "ตามหลักเกณฑ์การคัดเลือกฯ คือ\n" + narrative)
-    text = text.replace(NAME_BLANK, f"(.....{name}.....)")
-    text = text.replace(POSITION_BLANK, POSITION_BLANK + position_place + ".....")
-    return text.replace(COORDINATOR_BLANK, coordinator)
-
-
-# --------------------------------------------------------------------------- the sample
-
-
-def _sample_districts() -> list[District]:
-    """Every 31st district (all regions, amphoe and khet) plus the gazetteer README's traps."""
-    every = GAZ.districts[::31]
-    traps = ["1401", "3027", "3318", "4512", "5213", "1913", "3032", "8023", "1035", "5002"]
-    traps += ["9610", "1039", "5001", "3001", "9601", "4307", "6302", "9602"]
-    out = {d.code: d for d in every}
-    out.update({c: GAZ.district(c) for c in traps})
-    return sorted(out.values(), key=lambda d: d.code)
-
-
-SAMPLE = _sample_districts()
-
-
-def written_district(d: District, short_capital: bool) -> str:
-    """How a person writes the district: capitals often just "เมือง"."""
-    return "เมือง" if d.is_capital and short_capital else d.name_th
-
-
-def district_word(d: District) -> str:
-    return "เขต" if d.kind == "khet" else "อำเภอ"
-
-
-def _dots(d: District) -> str:
-    p = GAZ.province(d.province_code)
-    return (
-        f"ที่ทำการปกครองจังหวัด....{p.name_th}.....ได้พิจารณาคัดเลือก{district_word(d)}"
-        f"....{written_district(d, True)}...."
-    )
+# --------------------------------------------------------------------------- fill styles
 
 
 def _plain(d: District) -> str:
@@ -176,7 +94,7 @@ def _english(d: District) -> str:
 
 
 STYLES: dict[str, Callable[[District], str]] = {
-    "dots": _dots,
+    "dots": dots,
     "plain": _plain,
     "abbreviated": _abbreviated,
     "next_line": _next_line,
@@ -217,7 +135,7 @@ def test_province_only_in_the_signature(d: District) -> None:
 
 @pytest.mark.parametrize("d", SAMPLE, ids=lambda d: d.code)
 def test_form_pasted_into_a_quoted_email_body(d: District) -> None:
-    form = fill(_dots(d))
+    form = fill(dots(d))
     body = (
         "เรียน กองวิชาการและแผนงาน\n\nส่งแบบรายงานตามเอกสารด้านล่างครับ\n\n"
         "---------- Forwarded message ---------\nFrom: ปค.จ. <pkj@example.go.th>\n"
@@ -255,7 +173,7 @@ def test_bangkok_written_as_abbreviation_with_khet() -> None:
 
 
 def test_chom_thong_in_chiang_mai_is_not_the_bangkok_khet() -> None:
-    f = read_form(fill(_dots(GAZ.district("5002"))))
+    f = read_form(fill(dots(GAZ.district("5002"))))
     assert f.district_code == "5002"
 
 
@@ -393,7 +311,7 @@ def test_coordinator_position_wrapped_onto_the_next_line() -> None:
         "ผู้ประสานงาน ว่าที่ร้อยตรีหญิงวรรณา ทิพย์สุวรรณ์ ตำแหน่ง นัก\n"
         "วิเคราะห์นโยบายและแผนชำนาญการ\nหมายเลขโทรศัพท์/โทรสาร 083-245-3795"
     )
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert f.coordinator_position == "นักวิเคราะห์นโยบายและแผนชำนาญการ"
 
 
@@ -429,25 +347,25 @@ def test_question_quoting_the_form_title_is_not_a_form() -> None:
     [("๓", 3), ("3", 3), ("๑๕", 15), ("18", 18), (" ๗ ", 7)],
 )
 def test_zone_in_the_salutation(written: str, number: int) -> None:
-    f = read_form(fill(_dots(SAMPLE[0]), zone=written))
+    f = read_form(fill(dots(SAMPLE[0]), zone=written))
     assert f.zone_text == written.strip()
     assert f.zone_number == number
 
 
 def test_zone_written_as_inspection_zone_number() -> None:
-    text = fill(_dots(SAMPLE[0])).replace(
+    text = fill(dots(SAMPLE[0])).replace(
         ZONE_BLANK, "เรียน ผู้ตรวจราชการกรมการปกครอง ประจำเขตตรวจราชการที่ ๑๒"
     )
     assert read_form(text).zone_number == 12
 
 
 def test_zone_left_blank_is_none() -> None:
-    f = read_form(fill(_dots(SAMPLE[0])))
+    f = read_form(fill(dots(SAMPLE[0])))
     assert f.zone_text is None and f.zone_number is None
 
 
 def test_zone_out_of_range_is_noted() -> None:
-    f = read_form(fill(_dots(SAMPLE[0]), zone="25"))
+    f = read_form(fill(dots(SAMPLE[0]), zone="25"))
     assert f.zone_number == 25
     assert any("not one of the 18" in n for n in f.confidence_notes)
 
@@ -456,7 +374,7 @@ def test_zone_out_of_range_is_noted() -> None:
 
 
 def test_narrative_is_the_text_after_khue_up_to_the_closing() -> None:
-    f = read_form(fill(_dots(SAMPLE[0])))
+    f = read_form(fill(dots(SAMPLE[0])))
     assert f.narrative == NARRATIVE
     assert "จึงเรียนมา" not in f.narrative
 
@@ -475,20 +393,20 @@ def test_narrative_is_the_text_after_khue_up_to_the_closing() -> None:
 def test_criteria_split_by_numbering(marks: tuple[str, ...]) -> None:
     bodies = ["บทบาทนายอำเภอโดดเด่น", "จัดเก็บข้อมูล 100%", "ลูกจ้างทำงานดี", "บูรณาการดี"]
     narrative = "\n".join(f"{m} {b}" for m, b in zip(marks, bodies, strict=True))
-    f = read_form(fill(_dots(SAMPLE[0]), narrative=narrative))
+    f = read_form(fill(dots(SAMPLE[0]), narrative=narrative))
     assert f.criteria == dict(enumerate(bodies, start=1))
 
 
 def test_criteria_sub_items_stay_inside_their_criterion() -> None:
     narrative = "๑. บทบาทนายอำเภอ\n๑.๑ กำหนดทิศทาง\n๑.๒ แปลงนโยบาย\n๒. การจัดเก็บข้อมูล ครบ ๑๐๐ %"
-    f = read_form(fill(_dots(SAMPLE[0]), narrative=narrative))
+    f = read_form(fill(dots(SAMPLE[0]), narrative=narrative))
     assert set(f.criteria) == {1, 2}
     assert "๑.๒ แปลงนโยบาย" in f.criteria[1]
 
 
 def test_criteria_inline_on_one_line() -> None:
     narrative = "(1) นายอำเภอเป็นผู้นำ (2) ข้อมูลครบถ้วน (3) ลูกจ้างขยัน (4) ภาคีเครือข่ายเข้มแข็ง"
-    f = read_form(fill(_dots(SAMPLE[0]), narrative=narrative))
+    f = read_form(fill(dots(SAMPLE[0]), narrative=narrative))
     assert f.criteria == {
         1: "นายอำเภอเป็นผู้นำ",
         2: "ข้อมูลครบถ้วน",
@@ -504,13 +422,13 @@ def test_criteria_split_by_their_headings_when_not_numbered() -> None:
         "ผลการปฏิบัติงานของลูกจ้าง ทำแอปพลิเคชัน\n"
         "การบูรณาการความร่วมมือ ร่วมกับภาคเอกชน"
     )
-    f = read_form(fill(_dots(SAMPLE[0]), narrative=narrative))
+    f = read_form(fill(dots(SAMPLE[0]), narrative=narrative))
     assert set(f.criteria) == {1, 2, 3, 4}
     assert f.criteria[3].endswith("ทำแอปพลิเคชัน")
 
 
 def test_unnumbered_narrative_gives_no_criteria() -> None:
-    f = read_form(fill(_dots(SAMPLE[0]), narrative="อำเภอมีผลงานโดดเด่นทุกด้าน"))
+    f = read_form(fill(dots(SAMPLE[0]), narrative="อำเภอมีผลงานโดดเด่นทุกด้าน"))
     assert f.narrative == "อำเภอมีผลงานโดดเด่นทุกด้าน"
     assert f.criteria == {}
 
@@ -523,12 +441,12 @@ def test_unnumbered_narrative_gives_no_criteria() -> None:
     ["นายสมชาย ใจดี", "นางสาวสมศรี มีสุข", "ว่าที่ร้อยตรี สมหมาย ดีมาก", "นาง วิไล  รักงาน"],
 )
 def test_reporter_name_inside_parentheses_keeps_the_title(name: str) -> None:
-    f = read_form(fill(_dots(SAMPLE[0]), name=name))
+    f = read_form(fill(dots(SAMPLE[0]), name=name))
     assert f.reporter_name == " ".join(name.split())
 
 
 def test_reporter_position_joins_the_province() -> None:
-    f = read_form(fill(_dots(GAZ.district("5014")), position_place="เชียงใหม่"))
+    f = read_form(fill(dots(GAZ.district("5014")), position_place="เชียงใหม่"))
     assert f.reporter_position == "ปลัดจังหวัดเชียงใหม่"
 
 
@@ -537,7 +455,7 @@ def test_coordinator_on_one_line_with_labels() -> None:
         "ผู้ประสานงาน นางสาวสมศรี มีสุข ตำแหน่ง เจ้าพนักงานปกครองชำนาญงาน\n"
         "หมายเลขโทรศัพท์/โทรสาร ๐๘๑-๒๓๔-๕๖๗๘"
     )
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert f.coordinator_name == "นางสาวสมศรี มีสุข"
     assert f.coordinator_position == "เจ้าพนักงานปกครองชำนาญงาน"
     assert f.phones == ["081-234-5678"]
@@ -548,14 +466,14 @@ def test_coordinator_values_on_the_line_under_the_labels() -> None:
         "ผู้ประสานงาน ตำแหน่ง\nนายปกครอง ดีเด่น นักวิเคราะห์นโยบายและแผนปฏิบัติการ\n"
         "หมายเลขโทรศัพท์/โทรสาร 0-5311-2345"
     )
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert f.coordinator_name == "นายปกครอง ดีเด่น"
     assert f.coordinator_position == "นักวิเคราะห์นโยบายและแผนปฏิบัติการ"
 
 
 def test_coordinator_with_colon_labels_on_two_lines() -> None:
     coordinator = "ผู้ประสานงาน : นางวิไล รักงาน\nตำแหน่ง : จ่าจังหวัด\nโทร. 053-112345"
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert (f.coordinator_name, f.coordinator_position) == ("นางวิไล รักงาน", "จ่าจังหวัด")
 
 
@@ -573,7 +491,7 @@ def test_coordinator_with_colon_labels_on_two_lines() -> None:
 )
 def test_phone_formats(written: str, expected: str) -> None:
     coordinator = f"ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nหมายเลขโทรศัพท์/โทรสาร {written}"
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert f.phones == [expected]
 
 
@@ -581,7 +499,7 @@ def test_several_phones_in_order_without_duplicates() -> None:
     coordinator = (
         "ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nโทร 081-234-5678 โทรสาร 0-5311-2345 มือถือ 081-234-5678"
     )
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert f.phones == ["081-234-5678", "0-5311-2345"]
 
 
@@ -589,13 +507,13 @@ def test_letter_numbers_dates_and_postcodes_are_not_phones() -> None:
     coordinator = (
         "ผู้ประสานงาน นายก ข ตำแหน่ง ปลัดอำเภอ\nที่ มท ๐๓๐๕.๑/๑๙๐๒๙ ลงวันที่ 28/03/2564 ถนนอัษฎางค์ 10200"
     )
-    f = read_form(fill(_dots(SAMPLE[0]), coordinator=coordinator))
+    f = read_form(fill(dots(SAMPLE[0]), coordinator=coordinator))
     assert f.phones == []
 
 
 def test_department_phone_in_the_covering_letter_is_not_the_senders() -> None:
     letter = "กองวิชาการและแผนงาน\nโทร./โทรสาร ๐-๒๒๒๕-๔๘๘๖\n\n"
-    f = read_form(letter + fill(_dots(SAMPLE[0])))
+    f = read_form(letter + fill(dots(SAMPLE[0])))
     assert f.phones == []
 
 
@@ -663,7 +581,7 @@ def test_words_around_the_sentence_are_not_read_as_districts() -> None:
 def test_large_text_is_read_in_bounded_time() -> None:
     import time
 
-    text = fill(_dots(SAMPLE[0])) + ("การพัฒนาพื้นที่ ข้อมูล ตำบล อำเภอ จังหวัด\n" * 20000)
+    text = fill(dots(SAMPLE[0])) + ("การพัฒนาพื้นที่ ข้อมูล ตำบล อำเภอ จังหวัด\n" * 20000)
     start = time.perf_counter()
     f = read_form(text)
     assert f.district_code == SAMPLE[0].code
@@ -693,154 +611,6 @@ def test_reader_never_raises_on_garbage() -> None:
 
 
 def test_form_fields_are_frozen() -> None:
-    f = read_form(fill(_dots(SAMPLE[0])))
+    f = read_form(fill(dots(SAMPLE[0])))
     with pytest.raises(dataclasses.FrozenInstanceError):
         f.province_text = "x"  # type: ignore[misc]
-
-
-# --------------------------------------------------------------------------- classify
-
-
-def test_classify_filled_form_is_role_model() -> None:
-    form = read_form(fill(_dots(SAMPLE[0])))
-    campaign, confidence, reason = classify("ส่งเอกสาร", "", ["scan.pdf"], form)
-    assert campaign == "role_model" and confidence >= 0.9 and reason
-
-
-@pytest.mark.parametrize(
-    "subject",
-    [
-        "ส่งแบบรายงานการคัดเลือกอำเภอต้นแบบ (Role Model) จังหวัดเชียงใหม่",
-        "Role Model จ.น่าน",
-        "ผลการคัดเลือกอำเภอ ต้นแบบ",
-    ],
-)
-def test_classify_role_model_by_subject(subject: str) -> None:
-    campaign, confidence, _ = classify(subject, "ตามเอกสารแนบ", ["แบบฟอร์ม.pdf"], None)
-    assert campaign == "role_model" and confidence >= 0.5
-
-
-@pytest.mark.parametrize(
-    "subject",
-    [
-        "รายงาน Best Practice เดือนมีนาคม 2564",
-        "ส่งผลการปฏิบัติงานที่เป็นแบบอย่างที่ดี",
-        "BestPractice ปค.จ.ลำพูน",
-    ],
-)
-def test_classify_best_practice_by_subject(subject: str) -> None:
-    campaign, confidence, _ = classify(subject, "", ["bp.pdf"], None)
-    assert campaign == "best_practice" and confidence >= 0.5
-
-
-def test_classify_best_practice_by_attachment_name() -> None:
-    campaign, _, reason = classify("ส่งเอกสาร", "", ["Best Practices อำเภอแม่ริม.docx"], None)
-    assert campaign == "best_practice"
-    assert "attachment" in reason
-
-
-def test_classify_letter_mentioning_both_follows_the_subject() -> None:
-    body = "ทั้งนี้ การรายงานผลการปฏิบัติงานที่เป็นแบบอย่างที่ดี (Best Practices) ... อำเภอต้นแบบ"
-    assert classify("Best Practice ประจำเดือน", body, ["a.pdf"], None)[0] == "best_practice"
-    assert classify("อำเภอต้นแบบ Role Model", body, ["a.pdf"], None)[0] == "role_model"
-
-
-def test_classify_acknowledgement_reply_is_other() -> None:
-    campaign, confidence, _ = classify("Re: ส่งแบบรายงานอำเภอต้นแบบ", "ได้รับแล้ว ขอบคุณครับ", [], None)
-    assert campaign == "other" and confidence >= 0.8
-
-
-def test_classify_reply_with_an_attachment_is_not_an_acknowledgement() -> None:
-    campaign, _, _ = classify(
-        "Re: ส่งแบบรายงานอำเภอต้นแบบ", "ได้รับแล้ว ขอส่งแบบฟอร์มอีกครั้ง", ["form.pdf"], None
-    )
-    assert campaign == "role_model"
-
-
-@pytest.mark.parametrize(
-    ("subject", "body"),
-    [
-        ("Automatic reply: แบบรายงาน", "I am out of the office until Monday."),
-        ("ตอบกลับอัตโนมัติ", "ขณะนี้ไม่อยู่ที่สำนักงาน"),
-        ("ข่าวสารประจำสัปดาห์", "จดหมายข่าว ... หากไม่ต้องการรับ คลิก unsubscribe"),
-        ("สล็อตเว็บตรง เครดิตฟรี", "สมัครวันนี้รับโบนัส"),
-        ("You have won a lottery", "Claim your prize now"),
-    ],
-)
-def test_classify_automatic_newsletter_and_spam_are_other(subject: str, body: str) -> None:
-    assert classify(subject, body, [], None)[0] == "other"
-
-
-def test_classify_bounce_carrying_a_submission_is_other() -> None:
-    form = read_form(fill(_dots(SAMPLE[0])))
-    campaign, _, reason = classify(
-        "Delivery Status Notification (Failure)", "Address not found", ["form.docx"], form
-    )
-    assert campaign == "other" and "delivery" in reason
-
-
-def test_classify_acknowledgement_quoting_the_filled_form_is_other() -> None:
-    form_text = fill(_dots(SAMPLE[0]))
-    body = "ได้รับแล้วครับ\n\nเมื่อ วันจันทร์ที่ 29 มีนาคม 2564 ทปค.จ. <a@b.c> เขียนว่า:\n\n" + "\n".join(
-        "> " + line for line in form_text.split("\n")
-    )
-    campaign, _, _ = classify("RE: ส่งแบบรายงานการคัดเลือกอำเภอต้นแบบ", body, [], read_form(body))
-    assert campaign == "other"
-
-
-def test_classify_reply_with_the_form_pasted_unquoted_is_a_submission() -> None:
-    body = "ขอบคุณครับ ขอส่งแบบรายงานตามด้านล่าง\n\n" + fill(_dots(SAMPLE[0]))
-    campaign, _, _ = classify("Re: การคัดเลือกอำเภอต้นแบบ", body, [], read_form(body))
-    assert campaign == "role_model"
-
-
-def test_classify_circular_to_all_provinces_with_the_blank_form_is_other() -> None:
-    body = "เรียน ผู้ว่าราชการจังหวัด ทุกจังหวัด\n\nกรมการปกครองขอส่งหนังสือ เรื่อง การคัดเลือกอำเภอต้นแบบ"
-    campaign, _, _ = classify(
-        "การคัดเลือกอำเภอต้นแบบ (Role Model)", body, ["แบบฟอร์ม.docx"], read_form(BLANK_FORM)
-    )
-    assert campaign == "other"
-
-
-@pytest.mark.parametrize(
-    "subject",
-    [
-        "ขอขยายเวลาส่งแบบรายงาน Role Model จ.นนทบุรี",
-        "สอบถามเรื่องแบบฟอร์ม Role Model",
-        "เชิญประชุม: คณะทำงานพิจารณาคัดเลือกอำเภอต้นแบบ (Role Model)",
-        "แจ้งเตือน การรายงาน Best Practices ภายในวันที่ 25",
-    ],
-)
-def test_classify_other_purposes_that_name_the_campaign(subject: str) -> None:
-    assert classify(subject, "ตามเรื่องดังกล่าว", [], None)[0] == "other"
-
-
-def test_classify_announcement_listing_many_provinces_is_other() -> None:
-    lines = []
-    for number, zone in sorted(GAZ.zones.items()):
-        d = GAZ.districts_of(zone.province_codes[0])[1]
-        lines.append(f"เขต {number} อำเภอ{d.name_th} จังหวัด{GAZ.province(d.province_code).name_th}")
-    body = "ผลการคัดเลือกอำเภอต้นแบบ (Role Model) ดังนี้\n" + "\n".join(lines)
-    assert classify("ผลการคัดเลือกอำเภอต้นแบบ", body, [], read_form(body))[0] == "other"
-
-
-def test_classify_province_reporting_its_result_is_role_model() -> None:
-    campaign, _, _ = classify(
-        "แจ้งผลการคัดเลือกอำเภอต้นแบบ (Role Model) จังหวัดน่าน", "รายละเอียดตามไฟล์แนบ", ["scan.pdf"], None
-    )
-    assert campaign == "role_model"
-
-
-def test_classify_executable_attachment_is_other() -> None:
-    campaign, _, reason = classify("Invoice overdue", "Please pay", ["Invoice.pdf.exe"], None)
-    assert campaign == "other" and "executable" in reason
-
-
-def test_classify_english_only_mail_without_keywords_is_other() -> None:
-    campaign, confidence, _ = classify("Hello", "Please see the attached file.", ["a.zip"], None)
-    assert campaign == "other" and confidence >= 0.5
-
-
-def test_classify_without_any_keyword_is_other_with_low_confidence_if_attachments() -> None:
-    campaign, confidence, _ = classify("สวัสดีครับ", "ส่งเอกสารครับ", ["doc.pdf"], None)
-    assert campaign == "other" and confidence < 0.5

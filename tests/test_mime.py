@@ -13,7 +13,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from parsers.mime import MimeMessage, decode_text, html_to_text, parse_message, safe_filename
+from parsers.charsets import decode_text
+from parsers.html_text import html_to_text
+from parsers.mime import MimeMessage, parse_message, safe_filename
 from parsers.types import ReadLimits
 
 TH_SUBJECT = "รายงานผลการดำเนินงาน อำเภอเมือง ประจำเดือนพฤศจิกายน"

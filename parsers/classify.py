@@ -1,0 +1,259 @@
+"""Decide which campaign a message belongs to: ``role_model``, ``best_practice`` or ``other``.
+
+:func:`classify` looks at the subject, the body, the attachment names and the report
+form read from the message (:func:`parsers.form.read_form`). The first step that
+decides wins:
+
+1. Mail that is never a submission, whatever it quotes or carries (:func:`_plainly_other`):
+   delivery failures, automatic replies, executable attachments, and replies that only
+   acknowledge receipt.
+2. A filled-in อำเภอต้นแบบ report form (a district or a narrative was read): role model.
+3. Mail whose purpose is something else although it names the campaign
+   (:func:`_not_a_submission`): spam, newsletters, questions, requests for more time,
+   meeting invitations, circulars to all provinces.
+4. No campaign keyword anywhere: other.
+5. A body naming three or more provinces and no attachment: other (a circular or summary).
+6. Keywords weighed per campaign (:func:`_campaign_scores`): subject 3, attachment names 2,
+   body 1. The higher score wins; on a tie, the campaign the subject or a file name calls
+   Best Practice wins, else role model (:func:`_tie_break`), with low confidence.
+
+The answer is ``(campaign, confidence, reason)``; confidence below 0.5 means a person
+should look.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.form import _SELECT, FormFields, _has_thai, _lbl
+from parsers.gazetteer import Gazetteer
+from parsers.thai_text import normalize
+
+# --------------------------------------------------------------------------- keyword tables
+
+_ROLE_MODEL_TERMS = (
+    re.compile(_lbl("อำเภอ ต้นแบบ")),
+    re.compile(r"role\s*-?\s*model", re.IGNORECASE),
+    re.compile(_lbl("คัดเลือก อำเภอ")),
+    re.compile(_lbl("แบบ รายงาน การ คัดเลือก")),
+    re.compile(_lbl("แบบ ฟอร์ม การ คัดเลือก")),
+)
+_BEST_PRACTICE_TERMS = (
+    re.compile(r"best\s*-?\s*practices?", re.IGNORECASE),
+    re.compile(_lbl("แบบอย่าง ที่ ดี")),
+    re.compile(_lbl("ผล การ ปฏิบัติ งาน ที่ เป็น แบบอย่าง")),
+    re.compile(r"(?<![A-Za-z])BP(?![A-Za-z])"),
+)
+_REPLY = re.compile(r"^\s*(?:re|ตอบกลับ|ตอบ|aw|sv|antw)\s*[:：]", re.IGNORECASE)
+_ACK = re.compile(
+    _lbl("ได้รับ แล้ว") + "|" + _lbl("รับทราบ") + "|" + _lbl("ขอบคุณ") + r"|received|thank",
+    re.IGNORECASE,
+)
+# Where the quoted message starts in a reply (Gmail/Outlook, Thai or English).
+_QUOTE_START = re.compile(
+    r"^[ \t]*(?:>|เมื่อ.{0,120}เขียนว่า\s*:?|On .{0,160}wrote:|-{2,}\s*(?:Original Message|"
+    r"Forwarded message|ข้อความต้นฉบับ|ข้อความที่ส่งต่อ)|From:|จาก:|_{10,})",
+    re.IGNORECASE | re.MULTILINE,
+)
+_AUTO = re.compile(
+    r"out\s+of\s+(?:the\s+)?office|auto(?:matic)?[\s-]*reply|autoreply|vacation|"
+    + _lbl("ตอบกลับ อัตโนมัติ")
+    + "|"
+    + _lbl("ไม่ อยู่ ที่ สำนักงาน")
+    + "|"
+    + _lbl("ข้อความ อัตโนมัติ"),
+    re.IGNORECASE,
+)
+_NEWSLETTER = re.compile(
+    r"unsubscribe|newsletter|view\s+(?:this\s+)?in\s+(?:your\s+)?browser|"
+    + _lbl("ยกเลิก การ รับ")
+    + "|"
+    + _lbl("จดหมาย ข่าว"),
+    re.IGNORECASE,
+)
+_SPAM = re.compile(
+    r"viagra|casino|lottery|bitcoin|crypto|inheritance|you\s+have\s+won|loan\s+offer|"
+    r"invoice.{0,40}(?:overdue|unpaid)|pay\s+immediately|verify\s+your\s+account|"
+    r"คาสิโน|บาคาร่า|สล็อต|เงินกู้|หวยออนไลน์|แทงบอล|เครดิตฟรี|ถูกรางวัล",
+    re.IGNORECASE,
+)
+_RISKY_ATTACHMENT = re.compile(r"\.(?:exe|scr|com|bat|cmd|js|vbs|jar|msi|ps1|lnk)$", re.IGNORECASE)
+_DELIVERY_FAILURE = re.compile(
+    r"undeliver|delivery\s+(?:status\s+)?(?:notification|failure)|mail\s+delivery|returned\s+mail"
+    r"|ส่งไม่สำเร็จ|ไม่สามารถส่ง",
+    re.IGNORECASE,
+)
+# What a message is *for*, when it is not a submission although it names the campaign.
+_NOT_SUBMISSION_SUBJECT = (
+    ("a request for more time", re.compile(_lbl("ขอ ขยาย") + "|" + _lbl("ขยาย เวลา"))),
+    ("a question", re.compile(_lbl("สอบถาม") + "|" + _lbl("ขอ แบบฟอร์ม") + "|" + r"\?\s*$")),
+    (
+        "a meeting invitation",
+        re.compile(_lbl("เชิญ ประชุม") + "|" + _lbl("เชิญ เข้า ร่วม") + r"|invitation:", re.I),
+    ),
+    (
+        "a notice to all provinces",
+        re.compile(
+            _lbl("แจ้ง เตือน")
+            + "|"
+            + _lbl("หนังสือ เวียน")
+            + "|"
+            + _lbl("ทุก จังหวัด")
+            + "|"
+            + _lbl("ทุก เขต")
+        ),
+    ),
+)
+_NOT_SUBMISSION_BODY = (
+    (
+        "a notice to all provinces",
+        re.compile(
+            _lbl("เรียน")
+            + r"\s*(?:"
+            + "|".join([_lbl("ผู้ว่าราชการจังหวัด"), _lbl("ที่ทำการปกครองจังหวัด"), _lbl("นายอำเภอ")])
+            + r")\s*"
+            + _lbl("ทุก")
+        ),
+    ),
+    (
+        "a meeting invitation",
+        re.compile(_lbl("ขอ เชิญ") + r"[^\n]{0,20}" + _lbl("ประชุม") + r"|meeting\s+id", re.I),
+    ),
+    ("a request for more time", re.compile(_lbl("ขอ ขยาย เวลา") + "|" + _lbl("ขอ ขยาย ระยะ เวลา"))),
+    ("a question", re.compile(_lbl("ขอ แบบฟอร์ม") + "|" + _lbl("ขอ สอบถาม"))),
+)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> list[str]:
+    return [m.group(0) for p in patterns for m in [p.search(text)] if m]
+
+
+def _own_text(body: str) -> str:
+    """The part of a reply its sender wrote: everything before the quoted message."""
+    m = _QUOTE_START.search(body)
+    return body[: m.start()] if m else body
+
+
+def _campaign_scores(subject: str, body: str, names: str) -> dict[str, tuple[float, list[str]]]:
+    """Weighted keyword evidence per campaign: subject 3, attachment names 2, body 1."""
+    scores: dict[str, tuple[float, list[str]]] = {}
+    for campaign, patterns in (
+        ("role_model", _ROLE_MODEL_TERMS),
+        ("best_practice", _BEST_PRACTICE_TERMS),
+    ):
+        score, why = 0.0, []
+        for weight, where, text in (
+            (3, "subject", subject),
+            (2, "attachment name", names),
+            (1, "body", body),
+        ):
+            found = _hits(patterns, text)
+            if found:
+                score += weight
+                why.append(f"{where}: {found[0]}")
+        scores[campaign] = (score, why)
+    return scores
+
+
+def _plainly_other(
+    subject: str, body: str, attachment_names: list[str]
+) -> tuple[float, str] | None:
+    """Mail that is never a submission, whatever it quotes or carries: bounces,
+    auto-replies, risky attachments, and acknowledgements that only quote a form."""
+    if _DELIVERY_FAILURE.search(subject):
+        return 0.95, "a delivery failure notice (it may carry someone's submission: not counted)"
+    if _AUTO.search(subject) or _AUTO.search(body[:500]):
+        return 0.95, "an automatic reply"
+    if any(_RISKY_ATTACHMENT.search(n or "") for n in attachment_names):
+        return 0.9, "carries an executable attachment (likely malware)"
+    own = _own_text(body)
+    if (
+        _REPLY.match(subject)
+        and not attachment_names
+        and _ACK.search(own)
+        and not _SELECT.search(own)
+        and len(own.strip()) < 1500
+    ):
+        return 0.9, "a reply acknowledging receipt, without attachments"
+    return None
+
+
+def _not_a_submission(subject: str, body: str) -> tuple[float, str] | None:
+    """Spam, newsletters, questions, extension requests, invitations and circulars."""
+    if _SPAM.search(f"{subject}\n{body[:2000]}"):
+        return 0.9, "looks like spam"
+    if _NEWSLETTER.search(body):
+        return 0.85, "a newsletter or mailing list"
+    for what, pattern in _NOT_SUBMISSION_SUBJECT:
+        if pattern.search(subject):
+            return 0.85, f"{what} (subject)"
+    head = _own_text(body)[:600]
+    for what, pattern in _NOT_SUBMISSION_BODY:
+        if pattern.search(head):
+            return 0.8, f"{what} (body)"
+    return None
+
+
+def _several_provinces(body: str) -> int:
+    """How many different provinces the body names after จังหวัด / จ. (circulars list many)."""
+    hits = Gazetteer.load().find_provinces_in(body[:20000])
+    return len({m.code for m in hits if m.method == "prefixed"})
+
+
+def classify(
+    subject: str, body: str, attachment_names: list[str], form: FormFields | None
+) -> tuple[str, float, str]:
+    """Which campaign a message belongs to: ("role_model" | "best_practice" | "other", confidence, reason).
+
+    In order: mail that is never a submission (bounces, auto-replies, executables,
+    acknowledgements that only quote a form); a filled-in report form; messages
+    whose purpose is something else (spam, newsletters, questions, extension
+    requests, invitations, circulars to all provinces, lists of many provinces);
+    then keywords weighed in the subject (3), attachment names (2) and body (1).
+    Confidence below 0.5 means a person should look.
+    """
+    subject = normalize(subject or "")
+    body = normalize((body or "")[:20000])  # keywords sit near the top; bodies can be huge
+    attachment_names = [n for n in (attachment_names or []) if n]
+    names = normalize(" ".join(attachment_names))
+    plain = _plainly_other(subject, body, attachment_names)
+    if plain:
+        return "other", plain[0], plain[1]
+    if form is not None and form.is_form and (form.district_text or form.narrative):
+        return "role_model", 0.95, "the message carries the filled-in อำเภอต้นแบบ report form"
+    purpose = _not_a_submission(subject, body)
+    if purpose:
+        return "other", purpose[0], purpose[1]
+    scores = _campaign_scores(subject, body, names)
+    rm, bp = scores["role_model"][0], scores["best_practice"][0]
+    if rm == 0 and bp == 0:
+        if not _has_thai(f"{subject} {body}"):
+            return "other", 0.7, "no Thai text and no campaign keyword"
+        confidence = 0.6 if not attachment_names else 0.4
+        return "other", confidence, "no campaign keyword in subject, body or attachments"
+    if not attachment_names and _several_provinces(body) >= 3:
+        return (
+            "other",
+            0.75,
+            "names many provinces and carries no attachment (a circular or summary)",
+        )
+    campaign = (
+        "role_model" if rm > bp else "best_practice" if bp > rm else _tie_break(subject, names)
+    )
+    total = rm + bp
+    margin = abs(rm - bp) / total if total else 0.0
+    confidence = round(min(0.95, 0.5 + 0.08 * max(rm, bp) + 0.2 * margin), 2)
+    if rm == bp:
+        confidence = min(confidence, 0.45)
+    reason = "; ".join(scores[campaign][1])
+    return campaign, confidence, f"{campaign.replace('_', ' ')} keywords ({reason})"
+
+
+def _tie_break(subject: str, names: str) -> str:
+    """When both campaigns score the same, the subject or file name that says Best Practice wins."""
+    if _hits(_BEST_PRACTICE_TERMS, subject + " " + names):
+        return "best_practice"
+    return "role_model"
