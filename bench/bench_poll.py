@@ -136,9 +136,10 @@ def main() -> None:
             icfg = config(tmp, server, a.user, idb)
             subprocess.run([*areaplan, "--config", str(icfg), "poll", "--no-parse"], check=True,
                            env=env(a.password), stdout=subprocess.DEVNULL)
-            fresh = [timed(lambda: subprocess.run([*areaplan, "--config", str(icfg), "poll", "--no-parse"],
-                                                  check=True, env=env(a.password), stdout=subprocess.DEVNULL))
-                     for _ in range(5)]
+            idle_cmd = [*areaplan, "--config", str(icfg), "poll", "--no-parse"]
+            idle_env = env(a.password)
+            fresh = [timed(lambda cmd=idle_cmd, e=idle_env: subprocess.run(
+                cmd, check=True, env=e, stdout=subprocess.DEVNULL)) for _ in range(5)]
             from areaplan.config import load_config
             from areaplan.jobs import poll_job
             from store.db import open_db
@@ -146,7 +147,7 @@ def main() -> None:
             os.environ["AREAPLAN_IMAP_BENCH_PASSWORD"] = a.password
             c = load_config(icfg)
             d = open_db(c.db)
-            inproc = [timed(lambda: poll_job(c, d, parse=False)) for _ in range(10)]
+            inproc = [timed(lambda c=c, d=d: poll_job(c, d, parse=False)) for _ in range(10)]
             print(f"idle poll, {size:>6} messages: fresh process median {statistics.median(fresh) * 1000:6.0f} ms, "
                   f"in-process median {statistics.median(inproc) * 1000:6.1f} ms")
     t = timed(lambda: subprocess.run([*areaplan, "--help"], check=True, stdout=subprocess.DEVNULL))
