@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from areaplan.config import Config, ImapAccount, secret
-from ingest.errors import IngestError, LockBusy
+from areaplan.config import Config, ConfigError, ImapAccount, secret
+from ingest.errors import LockBusy
 from ingest.lock import run_lock
 from store.runs import RunCounts, finish_run, record_skipped, start_run
 
@@ -99,7 +99,7 @@ def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool =
     from store.db import open_db
 
     if not cfg.imap:
-        raise IngestError(
+        raise ConfigError(
             "no [[imap]] account in the config; add one (see config.example.toml) or use `areaplan import`"
         )
     db = db or open_db(cfg.db)
