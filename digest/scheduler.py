@@ -92,11 +92,15 @@ def build_scheduler(
     now = (now or datetime.now(tz)).astimezone(tz)
     scheduler = BlockingScheduler(timezone=tz, executors={"default": ThreadPoolExecutor(max_workers=1)})
     once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": sched.misfire_grace_seconds}
-    scheduler.add_job(
-        _logged("poll", poll or default_poll, config),
-        IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
-        id="poll", name="poll", next_run_time=now, **once,
-    )
+    if poll is not None or config.imap:
+        scheduler.add_job(
+            _logged("poll", poll or default_poll, config),
+            IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
+            id="poll", name="poll", next_run_time=now, **once,
+        )
+    else:
+        log.warning("no [[imap]] account in the config: the daemon only sends digests "
+                    "(add one to poll; see config.example.toml)")
     digest_run = _logged("digest", digest or default_digest, config)
     scheduler.add_job(
         digest_run,

@@ -213,3 +213,13 @@ def test_areaplan_run_polls_a_real_imap_server_and_mails_the_digest(tmp_path, im
     assert runs["poll"] >= 2 and runs["digest"] >= 1
     assert imap_account.password not in text
     assert "areaplan run: stopped" in text
+
+
+def test_without_an_imap_account_the_daemon_only_schedules_the_digest(tmp_path):
+    from areaplan.config import load_config
+    from digest.scheduler import build_scheduler
+
+    scheduler = build_scheduler(load_config(None, str(tmp_path / "a.db")))
+
+    assert {job.id for job in scheduler.get_jobs()} <= {"digest", "digest-catch-up"}
+    assert "digest" in {job.id for job in scheduler.get_jobs()}
