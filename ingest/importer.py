@@ -40,6 +40,23 @@ def looks_like_mbox(path: Path) -> bool:
         return f.read(5) == b"From "
 
 
+_OTHER_FORMATS = {
+    b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/DOCX file", b"\xd0\xcf\x11\xe0": "an Office file",
+    b"\xff\xd8\xff": "a JPEG photo", b"\x89PNG": "a PNG image",
+}
+
+
+def other_format(raw: bytes) -> str | None:
+    """What a file plainly is when it is not mail (a PDF, a photo, ...), else None.
+
+    Anything else given as mail is kept, even without headers: the parser flags it for review.
+    """
+    for magic, what in _OTHER_FORMATS.items():
+        if raw.startswith(magic):
+            return what
+    return None
+
+
 def is_maildir(path: Path) -> bool:
     return path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new"))
 
@@ -61,13 +78,23 @@ def iter_source(path: Path) -> Iterator[RawItem]:
             if child.name.startswith("."):
                 continue
             if child.is_dir() or child.suffix.lower() in (".eml", ".mbox", ".mbx", "") or looks_like_mbox(child):
-                yield from iter_source(child)
+                try:
+                    yield from iter_source(child)
+                except ImportSourceError as err:  # one stray file in a folder does not stop the rest
+                    log.warning("skipped: %s", err)
     elif looks_like_mbox(path):
         mb = mailbox.mbox(path, factory=None, create=False)
         for i, key in enumerate(mb.keys()):
             yield RawItem(mb.get_bytes(key), Location("mbox", path=f"{path.resolve()}#{i}"), None)
     else:
-        yield RawItem(path.read_bytes(), Location("eml", path=str(path.resolve())), _mtime(path))
+        raw = path.read_bytes()
+        what = other_format(raw)
+        if what:
+            raise ImportSourceError(
+                f"{path} is {what}, not an email message (.eml), an mbox or a maildir; "
+                "attach it to a message or import the message it came with"
+            )
+        yield RawItem(raw, Location("eml", path=str(path.resolve())), _mtime(path))
 
 
 def count_messages(paths: list[Path]) -> int | None:

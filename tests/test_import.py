@@ -135,3 +135,26 @@ def test_same_message_id_and_body_but_other_recipients_are_two_messages(tmp_path
     _import(tmp_path / "a.db", tmp_path / "a.eml", tmp_path / "b.eml")
 
     assert _count(tmp_path / "a.db") == 2
+
+
+def test_a_file_that_is_not_mail_is_refused_with_a_clear_reason(tmp_path):
+    (tmp_path / "form.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+
+    result = _import(tmp_path / "a.db", tmp_path / "form.pdf")
+
+    assert result.returncode == 1
+    assert "is a PDF, not an email message" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_stray_file_in_a_folder_is_skipped_and_the_rest_imported(tmp_path):
+    folder = tmp_path / "backfill"
+    folder.mkdir()
+    (folder / "1.eml").write_bytes(make_message(1))
+    (folder / "photo.eml").write_bytes(b"\xff\xd8\xff\xe0 not mail")
+    (folder / "3.eml").write_bytes(make_message(3))
+
+    result = run_cli("--db", str(tmp_path / "a.db"), "-v", "import", "--no-parse", str(folder))
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped" in result.stderr and "photo.eml is a JPEG photo" in result.stderr
+    assert _count(tmp_path / "a.db") == 2
