@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from digest.atomic import atomic_path
 from digest.campaigns import end_of_day_utc
 from store import status as st
 
@@ -65,13 +64,11 @@ def write_csv(tables: list[Table], out_dir: Path) -> list[Path]:
     paths = []
     for t in tables:
         path = out_dir / f"{t.name}.csv"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{t.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+        with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(t.columns)
             for row in t.rows:
                 writer.writerow([_safe_text(row[c]) for c in t.columns])
-        os.replace(tmp, path)
         paths.append(path)
     return paths
 
@@ -99,14 +96,8 @@ def write_xlsx(tables: list[Table], path: Path) -> Path:
         ws.append(header)
         for row in t.rows:
             ws.append([_xlsx_cell(ws, row[c], WriteOnlyCell) for c in t.columns])
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

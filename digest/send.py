@@ -13,16 +13,15 @@ the HTML part beside it as ``.html`` (to open in a browser). Written atomically.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import ssl
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from digest.atomic import write_atomic
 from digest.errors import SmtpLoginFailed
 from digest.message import build_message
 from digest.render import Rendered
@@ -67,22 +66,10 @@ def write_outbox(
         msg = build_message(r, sender=settings.sender, sender_name=settings.sender_name,
                             to=settings.recipients.for_audience(r.audience), reply_to=settings.reply_to,
                             digest_date=digest_date)
-        paths.append(_write_atomic(outbox / f"{r.audience}.eml", msg.as_bytes()))
-        paths.append(_write_atomic(outbox / f"{r.audience}.html", r.html.encode("utf-8")))
+        paths.append(write_atomic(outbox / f"{r.audience}.eml", msg.as_bytes()))
+        paths.append(write_atomic(outbox / f"{r.audience}.html", r.html.encode("utf-8")))
     log.info("wrote %d digests to %s", len(rendered), outbox)
     return paths
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 @contextmanager
