@@ -1,5 +1,5 @@
 """``python -m areaplan`` is the ``areaplan`` command."""
 
-from areaplan.cli import main
+from areaplan.app.cli import main
 
 main()

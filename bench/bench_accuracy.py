@@ -32,9 +32,9 @@ def main() -> None:
     ap.add_argument("--no-reparse", action="store_true", help="skip the reparse timing")
     args = ap.parse_args()
 
-    from parsers import readers
-    from parsers.pipeline import parse_raw
-    from parsers.types import ParseSettings
+    from areaplan.parsers import readers
+    from areaplan.parsers.pipeline import parse_raw
+    from areaplan.parsers.types import ParseSettings
 
     labels: dict[str, dict] = json.loads((args.corpus / "labels.json").read_text(encoding="utf-8"))
     settings = ParseSettings()

@@ -53,7 +53,7 @@ def bare_pypdfium2(data: bytes) -> int:
 
 def project_read_pdf(data: bytes) -> int:
     """parsers.pdf.read_pdf; returns the page count."""
-    from parsers.pdf import read_pdf
+    from areaplan.parsers.pdf import read_pdf
 
     return read_pdf(data).pages or 0
 

@@ -16,9 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest.atomic import atomic_path
-from digest.campaigns import end_of_day_utc
-from store import status as st
+from areaplan.digest.atomic import atomic_path
+from areaplan.store import status as st
+
+from areaplan.core.campaigns import end_of_day_utc
 
 if TYPE_CHECKING:
     import sqlite_utils

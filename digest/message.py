@@ -18,8 +18,9 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, formataddr, getaddresses, make_msgid
 
-from digest.campaigns import BANGKOK
-from digest.render import Rendered
+from areaplan.digest.render import Rendered
+
+from areaplan.core.campaigns import BANGKOK
 
 _UNSTRUCTURED = {"subject", "comments", "x-areaplan-digest"}
 _ADDRESSES = {"from", "to", "cc", "bcc", "reply-to", "sender"}

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from digest.campaigns import end_of_day_utc
-from store import status as st
+from areaplan.store import status as st
+
+from areaplan.core.campaigns import end_of_day_utc
 
 if TYPE_CHECKING:
     import sqlite_utils

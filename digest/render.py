@@ -12,10 +12,9 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import jinja2
-
-from digest.model import NationalDigest, ProvinceLine, ZoneDigest
-from digest.settings import DigestSettings
-from digest.thai_dates import (
+from areaplan.digest.model import NationalDigest, ProvinceLine, ZoneDigest
+from areaplan.digest.settings import DigestSettings
+from areaplan.digest.thai_dates import (
     arabic_digits_to_thai,
     thai_date,
     thai_datetime,

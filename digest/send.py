@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from digest.atomic import write_atomic
-from digest.errors import SmtpLoginFailed
-from digest.message import build_message
-from digest.render import Rendered
-from digest.settings import DigestSettings, SmtpSettings
-from store import digest_sends
+from areaplan.digest.atomic import write_atomic
+from areaplan.digest.errors import SmtpLoginFailed
+from areaplan.digest.message import build_message
+from areaplan.digest.render import Rendered
+from areaplan.digest.settings import DigestSettings, SmtpSettings
+from areaplan.store import digest_sends
 
 if TYPE_CHECKING:
     import sqlite_utils

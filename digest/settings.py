@@ -50,9 +50,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from areaplan.config import Config, ConfigError, secret
-from areaplan.config import config_value as _get
-from digest.campaigns import DEFAULT_CAMPAIGNS, KINDS, Campaign, parse_month
+from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, KINDS, Campaign, parse_month
+from areaplan.core.config import Config, ConfigError, secret
+from areaplan.core.config import config_value as _get
 
 SMTP_PASSWORD_ENV = "AREAPLAN_SMTP_PASSWORD"
 SMTP_PASSWORD_KEY = "smtp.password"

@@ -7,9 +7,9 @@ import unicodedata
 from dataclasses import asdict
 from typing import Any
 
-from digest.model import NationalDigest, ZoneDigest
-from digest.render import STATUS_TH
-from digest.thai_dates import thai_date
+from areaplan.digest.model import NationalDigest, ZoneDigest
+from areaplan.digest.render import STATUS_TH
+from areaplan.digest.thai_dates import thai_date
 
 
 def display_width(text: str) -> int:

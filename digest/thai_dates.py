@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from digest.campaigns import BANGKOK
-from parsers.thai_text import arabic_digits_to_thai, format_thai_date
+from areaplan.core.campaigns import BANGKOK
+from areaplan.core.thai_text import arabic_digits_to_thai, format_thai_date
 
 __all__ = ["arabic_digits_to_thai", "thai_date", "thai_datetime", "thai_month", "to_thai_time"]
 

@@ -22,12 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
-
-from areaplan.config import ImapAccount
-from ingest.errors import ImapAuthError, ImapConnectError, ImapFolderError, ImapTlsError
-from store.messages import (
+from areaplan.ingest.errors import ImapAuthError, ImapConnectError, ImapFolderError, ImapTlsError
+from areaplan.store.messages import (
     Keyed,
     Location,
     add_location,
@@ -37,8 +33,12 @@ from store.messages import (
     save_message,
     set_folder_state,
 )
-from store.runs import RunCounts
-from store.tx import transaction
+from areaplan.store.runs import RunCounts
+from areaplan.store.tx import transaction
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from areaplan.core.config import ImapAccount
 
 if TYPE_CHECKING:
     import sqlite_utils

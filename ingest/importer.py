@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.errors import ImportSourceError
-from store.messages import Location, save_message
-from store.runs import RunCounts
-from store.tx import transaction
+from areaplan.ingest.errors import ImportSourceError
+from areaplan.store.messages import Location, save_message
+from areaplan.store.runs import RunCounts
+from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils

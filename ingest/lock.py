@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.errors import LockBusy
+from areaplan.ingest.errors import LockBusy
 
 
 @contextmanager

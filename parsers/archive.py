@@ -22,9 +22,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from parsers.errors import UnreadableAttachment
-from parsers.mime import safe_filename
-from parsers.types import ReadLimits, ReadResult
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.mime import safe_filename
+from areaplan.parsers.types import ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 
-from parsers.form import _SELECT, FormFields, _has_thai, _lbl
-from parsers.gazetteer import Gazetteer
-from parsers.thai_text import normalize
+from areaplan.parsers.form import _SELECT, FormFields, _has_thai, _lbl
+
+from areaplan.core.gazetteer import Gazetteer
+from areaplan.core.thai_text import normalize
 
 # --------------------------------------------------------------------------- keyword tables
 

@@ -30,12 +30,11 @@ import time
 import zipfile
 import zlib
 
+from areaplan.parsers.archive import open_zip_checked, read_member
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.images import image_info
+from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 from lxml import etree
-
-from parsers.archive import open_zip_checked, read_member
-from parsers.errors import UnreadableAttachment
-from parsers.images import image_info
-from parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
 
@@ -431,7 +430,7 @@ def _squeeze_blank_lines(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    from parsers.thai_text import normalize  # lazy: another module owner
+    from areaplan.core.thai_text import normalize  # lazy: another module owner
 
     return normalize(text)
 

@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from parsers.types import AttachmentRecord, ParsedMessage, ParseSettings, SubmissionRecord
+from areaplan.parsers.types import AttachmentRecord, ParsedMessage, ParseSettings, SubmissionRecord
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class Candidate:
 
 def _candidates(pm: ParsedMessage, mime) -> list[Candidate]:
     """Every text that may hold the report form: attachments, the body, forwarded bodies."""
-    from parsers.form import read_form
+    from areaplan.parsers.form import read_form
 
     out: list[Candidate] = []
     for rec in pm.attachments:
@@ -91,7 +91,7 @@ def resolve_province(gaz, pm: ParsedMessage, best: Candidate | None, settings: P
         elif getattr(form, "province_code", None):
             p = gaz.province(form.province_code)
             if p:
-                from parsers.gazetteer import Match
+                from areaplan.core.gazetteer import Match
 
                 evidence.append((f"the district named on the form ({best.source})",
                                  Match(p.code, p.name_th, CONFIDENT, "from_unique_district", form.district_text or "")))
@@ -112,7 +112,7 @@ def resolve_province(gaz, pm: ParsedMessage, best: Candidate | None, settings: P
     if sender:
         p = gaz.province(sender)
         if p:
-            from parsers.gazetteer import Match
+            from areaplan.core.gazetteer import Match
 
             evidence.append(("the sender table", Match(p.code, p.name_th, 1.0, "sender", pm.from_addr)))
     if not evidence:
@@ -184,8 +184,8 @@ SEVERE_DEFECT = re.compile(r"truncat|replacement|undecodable|lost|missing|invali
 
 def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, received_at: str) -> None:
     """Fill in ``pm.campaign``, ``pm.status``, ``pm.review_reasons`` and ``pm.submission``."""
-    from parsers.classify import classify
-    from parsers.pipeline import _gazetteer, period_for
+    from areaplan.parsers.classify import classify
+    from areaplan.parsers.pipeline import _gazetteer, period_for
 
     gaz = _gazetteer(settings)
     candidates = _candidates(pm, mime)

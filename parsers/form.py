@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from parsers.gazetteer import CONFIDENT, Gazetteer, Match
-from parsers.thai_text import parse_thai_number, strip_blanks, thai_digits_to_arabic
+from areaplan.core.gazetteer import CONFIDENT, Gazetteer, Match
+from areaplan.core.thai_text import parse_thai_number, strip_blanks, thai_digits_to_arabic
 
 logger = logging.getLogger(__name__)
 

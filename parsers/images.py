@@ -11,10 +11,9 @@ import io
 import logging
 from dataclasses import dataclass
 
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 from PIL import Image, UnidentifiedImageError
-
-from parsers.errors import UnreadableAttachment
-from parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
 

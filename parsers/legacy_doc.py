@@ -20,11 +20,10 @@ import tempfile
 import time
 from collections.abc import Iterable
 
+from areaplan.parsers.archive import open_zip_checked, read_member
+from areaplan.parsers.errors import MissingTool, UnreadableAttachment
+from areaplan.parsers.types import ReadLimits, ReadResult
 from lxml import etree
-
-from parsers.archive import open_zip_checked, read_member
-from parsers.errors import MissingTool, UnreadableAttachment
-from parsers.types import ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
 
@@ -358,7 +357,7 @@ def _with_tools(
 
 
 def _finish(result: ReadResult, text: str, limits: ReadLimits) -> ReadResult:
-    from parsers.thai_text import normalize  # lazy: another module owner
+    from areaplan.core.thai_text import normalize  # lazy: another module owner
 
     text = normalize(text.replace("\x0c", "\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -505,7 +504,7 @@ class _OdtText:
 
 def read_odt(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
     """Read an OpenDocument text (.odt) from content.xml: kind "odt"."""
-    from parsers.docx import refuse_dtds  # shared DTD/entity check
+    from areaplan.parsers.docx import refuse_dtds  # shared DTD/entity check
 
     deadline = time.monotonic() + limits.max_seconds
     zf = open_zip_checked(data, limits, "ODT document")

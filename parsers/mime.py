@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 
-from parsers.charsets import _decode_8bit_header, _decode_words, decode_text
-from parsers.html_text import html_meta_charset, html_to_text
-from parsers.types import ReadLimits
+from areaplan.parsers.charsets import _decode_8bit_header, _decode_words, decode_text
+from areaplan.parsers.html_text import html_meta_charset, html_to_text
+from areaplan.parsers.types import ReadLimits
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ def _normalize(text: str, defects: list[str]) -> str:
     """Run parsers.thai_text.normalize (imported lazily); NFC if it fails on this text."""
     if not text:
         return text
-    from parsers.thai_text import normalize  # lazy: written by another module owner
+    from areaplan.core.thai_text import normalize  # lazy: written by another module owner
 
     try:
         return normalize(text)

@@ -40,8 +40,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from parsers.errors import UnreadableAttachment
-from parsers.thai_text import (
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
+
+from areaplan.core.thai_text import (
     COMBINING_MARKS,
     SARA_AA,
     SARA_AM,
@@ -51,7 +53,6 @@ from parsers.thai_text import (
     normalize,
     text_quality,
 )
-from parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import logging
 import mimetypes
 from collections.abc import Iterable
 
-from parsers.types import (
+from areaplan.parsers.types import (
     AttachmentRecord,
     ParsedMessage,
     ParseSettings,
@@ -26,7 +26,7 @@ CONFIDENT = 0.9  # a gazetteer match below this goes to review
 
 
 def _gazetteer(settings: ParseSettings):
-    from parsers.gazetteer import Gazetteer
+    from areaplan.core.gazetteer import Gazetteer
 
     return Gazetteer.load(dict(settings.zone_overrides) or None)
 
@@ -35,22 +35,22 @@ def stable_message_id(mime_id: str | None, raw: bytes) -> str:
     """The Message-ID, or an id derived from the content when the header is missing."""
     if mime_id:
         return mime_id
-    from store.messages import content_key
+    from areaplan.store.messages import content_key
 
     return "noid-" + content_key(raw)[:40]
 
 
 def period_for(campaign: str, received_at: str, settings: ParseSettings) -> str:
     """The campaign period a submission counts for: the same rule the digest's views use."""
-    from digest.campaigns import DEFAULT_CAMPAIGNS
-    from digest.campaigns import period_for as campaign_period
+    from areaplan.core.campaigns import DEFAULT_CAMPAIGNS
+    from areaplan.core.campaigns import period_for as campaign_period
 
     return campaign_period(campaign, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
 
 
 def read_attachments(parts: Iterable, settings: ParseSettings) -> list[AttachmentRecord]:
     """Read every attachment, and every member of archives, breadth first, within the limits."""
-    from parsers.readers import read_attachment
+    from areaplan.parsers.readers import read_attachment
 
     limits = settings.limits
     queue: list[tuple[str | None, str | None, bytes, int]] = [
@@ -92,7 +92,7 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
 
 def parse_raw(raw: bytes, settings: ParseSettings, received_at: str) -> ParsedMessage:
     """Everything areaplan derives from one message."""
-    from parsers.mime import parse_message
+    from areaplan.parsers.mime import parse_message
 
     try:
         mime = parse_message(raw)
@@ -114,22 +114,22 @@ def parse_raw(raw: bytes, settings: ParseSettings, received_at: str) -> ParsedMe
         defects=list(mime.defects),
     )
     pm.attachments = read_attachments(mime.attachments, settings)
-    from parsers.extract import extract_submission
+    from areaplan.parsers.extract import extract_submission
 
     extract_submission(pm, mime, settings, received_at)
     return pm
 
 
 def _received_at(db, message: int) -> str:
-    from store.parsed import received_at_of
+    from areaplan.store.parsed import received_at_of
 
     return received_at_of(db, message)
 
 
 def parse_and_save(db, message: int, settings: ParseSettings | None = None) -> str:
     """Parse one stored message and save what was derived; returns its status."""
-    from store.messages import raw_bytes
-    from store.parsed import save_parsed
+    from areaplan.store.messages import raw_bytes
+    from areaplan.store.parsed import save_parsed
 
     settings = settings or ParseSettings()
     received_at = _received_at(db, message)
@@ -149,7 +149,7 @@ def parse_and_save(db, message: int, settings: ParseSettings | None = None) -> s
 
 def parse_pending(db, settings: ParseSettings | None = None) -> tuple[int, int]:
     """Parse every message without a parsed row (or parsed by an older parser). (parsed, review)."""
-    from store.parsed import pending_messages
+    from areaplan.store.parsed import pending_messages
 
     parsed = review = 0
     for message in pending_messages(db, PARSER_VERSION):
@@ -181,8 +181,8 @@ def reparse(db, settings: ParseSettings | None = None, *, pending_only: bool = F
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from store.messages import raw_bytes
-    from store.parsed import pending_messages, save_parsed
+    from areaplan.store.messages import raw_bytes
+    from areaplan.store.parsed import pending_messages, save_parsed
 
     settings = settings or ParseSettings()
     if pending_only:

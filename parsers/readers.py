@@ -25,8 +25,8 @@ import zipfile
 from collections.abc import Callable
 from email.message import Message
 
-from parsers.errors import MissingTool, UnreadableAttachment
-from parsers.types import ReadLimits, ReadResult
+from areaplan.parsers.errors import MissingTool, UnreadableAttachment
+from areaplan.parsers.types import ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
 
@@ -188,11 +188,11 @@ def _magic_kind(data: bytes) -> str | None:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _zip_kind(data)
     if head.startswith(OLE_MAGIC):
-        from parsers.legacy_doc import ole_kind
+        from areaplan.parsers.legacy_doc import ole_kind
 
         kind = ole_kind(data)
         return kind if kind != "unknown" else None
-    from parsers.images import sniff_image
+    from areaplan.parsers.images import sniff_image
 
     if sniff_image(data) is not None:
         return "image"
@@ -245,7 +245,7 @@ def sniff_kind(data: bytes, filename: str = "", content_type: str = "") -> str:
 def _finish_text(
     kind: str, text: str, method: str, defects: list[str], limits: ReadLimits
 ) -> ReadResult:
-    from parsers.thai_text import normalize  # lazy: another module owner
+    from areaplan.core.thai_text import normalize  # lazy: another module owner
 
     result = ReadResult(kind=kind, method=method)
     for d in defects:
@@ -259,7 +259,7 @@ def _finish_text(
 
 
 def _read_text(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.charsets import decode_text
+    from areaplan.parsers.charsets import decode_text
 
     _type, charset = _split_content_type(ctype)
     text, defects = decode_text(data, charset, f"file {name}")
@@ -267,8 +267,8 @@ def _read_text(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: in
 
 
 def _read_html(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.charsets import decode_text
-    from parsers.html_text import html_meta_charset, html_to_text
+    from areaplan.parsers.charsets import decode_text
+    from areaplan.parsers.html_text import html_meta_charset, html_to_text
 
     _type, charset = _split_content_type(ctype)
     html, defects = decode_text(data, charset or html_meta_charset(data), f"file {name}")
@@ -277,7 +277,7 @@ def _read_html(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: in
 
 def _read_email(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
     """An attached .eml: its text, and its attachments as members (read at depth + 1)."""
-    from parsers.mime import parse_message
+    from areaplan.parsers.mime import parse_message
 
     msg = parse_message(data, limits)
     header = f"From: {msg.from_name} <{msg.from_addr}>\nSubject: {msg.subject}"
@@ -288,43 +288,43 @@ def _read_email(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: i
 
 
 def _read_pdf(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.pdf import read_pdf  # lazy: another module owner; heavy imports
+    from areaplan.parsers.pdf import read_pdf  # lazy: another module owner; heavy imports
 
     return read_pdf(data, limits)
 
 
 def _read_docx(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.docx import read_docx
+    from areaplan.parsers.docx import read_docx
 
     return read_docx(data, limits)
 
 
 def _read_doc(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.legacy_doc import read_doc
+    from areaplan.parsers.legacy_doc import read_doc
 
     return read_doc(data, limits)
 
 
 def _read_rtf(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.legacy_doc import read_rtf
+    from areaplan.parsers.legacy_doc import read_rtf
 
     return read_rtf(data, limits)
 
 
 def _read_odt(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.legacy_doc import read_odt
+    from areaplan.parsers.legacy_doc import read_odt
 
     return read_odt(data, limits)
 
 
 def _read_image(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.images import read_image
+    from areaplan.parsers.images import read_image
 
     return read_image(data, name, limits)
 
 
 def _read_zip(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
-    from parsers.archive import read_zip
+    from areaplan.parsers.archive import read_zip
 
     return read_zip(data, limits, depth)
 

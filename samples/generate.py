@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from samples import forms, mail
-from samples.forms import DocMeta, FormFill, thai_digits
-from samples.mail import Attachment, Client, Draft, Pending
+from areaplan.samples import forms, mail
+from areaplan.samples.forms import DocMeta, FormFill, thai_digits
+from areaplan.samples.mail import Attachment, Client, Draft, Pending
 
 SEED = 2564
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,8 +115,8 @@ class Gazetteer:
 
 
 def gazetteer_dir() -> Path:
-    """``store/gazetteer`` if present, else the shared copy."""
-    local = ROOT / "store" / "gazetteer"
+    """``areaplan/core/gazetteer_data`` if present, else the shared copy."""
+    local = ROOT / "areaplan" / "core" / "gazetteer_data"
     if (local / "provinces.csv").exists() and (local / "districts.csv").exists():
         return local
     return SHARED_GAZETTEER

@@ -50,7 +50,7 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
     conn.execute("PRAGMA foreign_keys = ON")
     db = _sqlite_utils().Database(conn)
     if migrate:
-        from store.schema import migrate as run_migrations
+        from areaplan.store.schema import migrate as run_migrations
 
         run_migrations(db)
     return db

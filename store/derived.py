@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.schema import migration, run_script
+from areaplan.store.schema import migration, run_script
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -126,7 +126,7 @@ def _gazetteer(db: sqlite_utils.Database) -> None:
     run_script(
         db,
         """
-        -- Loaded from store/gazetteer/*.csv (and zone overrides from the config) on every open.
+        -- Loaded from areaplan/core/gazetteer_data/*.csv (and zone overrides from the config) on every open.
         CREATE TABLE provinces (
             code TEXT PRIMARY KEY, name_th TEXT NOT NULL, name_en TEXT, zone INTEGER, abbr_th TEXT
         );

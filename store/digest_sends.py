@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import store.status  # noqa: F401  (registers 0004 before 0005)
-from store.db import utcnow
-from store.schema import migration, run_script
-from store.tx import transaction
+import areaplan.store.status  # noqa: F401  (registers 0004 before 0005)
+from areaplan.store.db import utcnow
+from areaplan.store.schema import migration, run_script
+from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parsers.types import ExtractedImage, ParsedMessage
-from store.db import files_dir, utcnow
-from store.tx import transaction
+from areaplan.parsers.types import ExtractedImage, ParsedMessage
+from areaplan.store.db import files_dir, utcnow
+from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -32,7 +32,7 @@ def received_at_of(db: sqlite_utils.Database, message: int) -> str:
         return internal
     from email.utils import parsedate_to_datetime
 
-    from store.messages import header_values, raw_bytes, split_header
+    from areaplan.store.messages import header_values, raw_bytes, split_header
 
     date = header_values(split_header(raw_bytes(db, message)[:65536])[0]).get(b"date")
     if date:
@@ -74,7 +74,7 @@ def save_image(folder: Path, img: ExtractedImage) -> tuple[str, str]:
 def _segment(text: str | None) -> str:
     if not text:
         return ""
-    from parsers.thai_text import segment_for_search
+    from areaplan.core.thai_text import segment_for_search
 
     return segment_for_search(text)
 

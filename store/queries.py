@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 def search_submissions(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
     """Submissions whose narrative or subject contains ``query`` (Thai segmented like the index)."""
-    from parsers.thai_text import segment_for_search
+    from areaplan.core.thai_text import segment_for_search
 
     words = [w for w in segment_for_search(query).split() if w.strip()]
     if not words:

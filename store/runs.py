@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from store.db import utcnow
+from areaplan.store.db import utcnow
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from store.db import StoreError, utcnow
-from store.tx import transaction
+from areaplan.store.db import StoreError, utcnow
+from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -137,8 +137,8 @@ def schema_version() -> int:
 def _load_later_migrations() -> None:
     # Tables live with the code that owns them; importing registers their migrations,
     # in this order (each module imports the one before it).
-    import store.derived  # noqa: F401  0002, 0003
-    import store.digest_sends  # noqa: F401  0004 (store.status), 0005
+    import areaplan.store.derived  # noqa: F401  0002, 0003
+    import areaplan.store.digest_sends  # noqa: F401  0004 (store.status), 0005
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

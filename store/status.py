@@ -41,10 +41,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import store.derived  # noqa: F401  (registers 0002/0003 first: these views depend on them)
-from store.db import utcnow
-from store.schema import migration, run_script
-from store.tx import transaction
+import areaplan.store.derived  # noqa: F401  (registers 0002/0003 first: these views depend on them)
+from areaplan.store.db import utcnow
+from areaplan.store.schema import migration, run_script
+from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -284,15 +284,15 @@ def ensure_gazetteer_loaded(
     Uses the same loader as the parsers (``parsers.gazetteer``). Returns True when the tables
     were filled by this call.
     """
-    from parsers.gazetteer import Gazetteer
+    from areaplan.core.gazetteer import Gazetteer
 
     try:
         gaz = Gazetteer.load(dict(zone_overrides) if zone_overrides else None)
     except ValueError as err:
-        from areaplan.config import ConfigError
+        from areaplan.core.config import ConfigError
 
         raise ConfigError(
-            f"gazetteer.zone_overrides: {err}; use province codes from store/gazetteer/provinces.csv"
+            f"gazetteer.zone_overrides: {err}; use province codes from areaplan/core/gazetteer_data/provinces.csv"
         ) from None
     loaded = False
     with transaction(db):

@@ -21,14 +21,14 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import areaplan.store.digest_sends  # noqa: F401  (registers the digest migrations)
+import areaplan.store.status  # noqa: F401
 import sqlite_utils
+from areaplan.store.db import open_db, utcnow
 
-import store.digest_sends  # noqa: F401  (registers the digest migrations)
-import store.status  # noqa: F401
-from areaplan.config import Config, load_config
-from digest.campaigns import DEFAULT_CAMPAIGNS, period_for
-from digest.jobs import prepare_store
-from store.db import open_db, utcnow
+from areaplan.app.digest_job import prepare_store
+from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, period_for
+from areaplan.core.config import Config, load_config
 
 _counter = itertools.count(1)
 

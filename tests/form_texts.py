@@ -7,7 +7,7 @@ gazetteer to fill it in with.
 
 from __future__ import annotations
 
-from parsers.gazetteer import District, Gazetteer
+from areaplan.core.gazetteer import District, Gazetteer
 
 GAZ = Gazetteer.load()
 

@@ -21,16 +21,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from areaplan.parsers import readers
+from areaplan.parsers.archive import member_name, read_zip
+from areaplan.parsers.errors import MissingTool, UnreadableAttachment
+from areaplan.parsers.images import read_image
+from areaplan.parsers.legacy_doc import ole_kind, read_doc, read_odt, read_rtf, word97_text
+from areaplan.parsers.readers import read_attachment, sniff_kind
+from areaplan.parsers.types import ReadLimits, ReadResult
 from bounds import bound
 from PIL import Image
-
-from parsers import readers
-from parsers.archive import member_name, read_zip
-from parsers.errors import MissingTool, UnreadableAttachment
-from parsers.images import read_image
-from parsers.legacy_doc import ole_kind, read_doc, read_odt, read_rtf, word97_text
-from parsers.readers import read_attachment, sniff_kind
-from parsers.types import ReadLimits, ReadResult
 
 TH = "รายงานผลการดำเนินงาน อำเภอเมือง จังหวัดเชียงใหม่"
 
@@ -341,7 +340,7 @@ def test_read_rtf_cp874() -> None:
 
 
 def test_doc_without_tools_raises_missing_tool(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("parsers.legacy_doc.shutil.which", lambda name: None)
+    monkeypatch.setattr("areaplan.parsers.legacy_doc.shutil.which", lambda name: None)
     fake = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "WordDocument".encode("utf-16-le")
     with pytest.raises(MissingTool) as err:
         read_doc(fake)

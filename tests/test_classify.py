@@ -7,11 +7,11 @@ Submissions are built from the blank report form filled in as in the form-reader
 from __future__ import annotations
 
 import pytest
+from areaplan.parsers.classify import classify
+from areaplan.parsers.form import read_form
 from form_texts import BLANK_FORM, SAMPLE, dots, fill
 
-from parsers.classify import classify
-from parsers.form import read_form
-from parsers.gazetteer import Gazetteer
+from areaplan.core.gazetteer import Gazetteer
 
 GAZ = Gazetteer.load()
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from ingest_helpers import run_cli
 
-from areaplan.cli import main
+from areaplan.app.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

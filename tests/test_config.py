@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import run_cli
 
-from areaplan.config import ConfigError, load_config, secret
+from areaplan.core.config import ConfigError, load_config, secret
 
 
 def write(tmp_path: Path, text: str) -> Path:

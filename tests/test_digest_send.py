@@ -11,6 +11,11 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 import pytest
+from areaplan.digest.errors import SendFailed
+from areaplan.digest.message import build_message
+from areaplan.digest.render import Rendered
+from areaplan.digest.settings import load_smtp_settings
+from areaplan.store.digest_sends import sends_for
 from digest_fixtures import (
     SmtpSink,
     add_submission,
@@ -26,13 +31,8 @@ from digest_fixtures import (
     write_config,
 )
 
-from areaplan.config import ConfigError
-from digest.errors import SendFailed
-from digest.jobs import digest_job, run_digest
-from digest.message import build_message
-from digest.render import Rendered
-from digest.settings import load_smtp_settings
-from store.digest_sends import sends_for
+from areaplan.app.digest_job import digest_job, run_digest
+from areaplan.core.config import ConfigError
 
 DAY = date(2021, 3, 29)
 RECIPIENTS = {
@@ -307,7 +307,7 @@ def test_a_username_without_a_password_says_where_to_put_it(tmp_path, monkeypatc
 
 
 def test_a_recipient_that_is_not_an_address_is_refused_naming_the_key(tmp_path):
-    from digest.settings import load_digest_settings
+    from areaplan.digest.settings import load_digest_settings
 
     cfg = write_config(tmp_path / "c.toml", '[digest.recipients]\n"3" = ["not an address"]\n', tmp_path / "a.db")
 

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
+from areaplan.parsers.form import FormFields, read_form
 from bounds import bound
 from form_texts import (
     BLANK_FORM,
@@ -26,8 +27,7 @@ from form_texts import (
     written_district,
 )
 
-from parsers.form import FormFields, read_form
-from parsers.gazetteer import District, Gazetteer
+from areaplan.core.gazetteer import District, Gazetteer
 
 GAZ = Gazetteer.load()
 

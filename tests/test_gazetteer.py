@@ -1,6 +1,6 @@
 """Specs for parsers.gazetteer: loading, resolving provinces and districts, zones.
 
-Every trap listed in store/gazetteer/README.md ("Matching notes") has a test here.
+Every trap listed in areaplan/core/gazetteer_data/README.md ("Matching notes") has a test here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from importlib import resources
 
 import pytest
 
-from parsers import gazetteer as gz
-from parsers.gazetteer import CONFIDENT, Gazetteer, Match
+from areaplan.core import gazetteer as gz
+from areaplan.core.gazetteer import CONFIDENT, Gazetteer, Match
 
 GAZ = Gazetteer.load()
 PROVINCES = GAZ.provinces
@@ -23,13 +23,13 @@ NOT_BANGKOK = [p for p in PROVINCES if p.code != "10"]
 
 
 def test_data_files_ship_inside_the_store_package() -> None:
-    folder = resources.files("store").joinpath("gazetteer")
+    folder = resources.files("areaplan.core").joinpath("gazetteer_data")
     for name in ("provinces.csv", "districts.csv", "zones.csv", "README.md", "SOURCE.md"):
         assert folder.joinpath(name).is_file(), name
 
 
 def test_source_note_credits_the_shared_gazetteer_and_its_licences() -> None:
-    text = resources.files("store").joinpath("gazetteer", "SOURCE.md").read_text("utf-8")
+    text = resources.files("areaplan.core").joinpath("gazetteer_data", "SOURCE.md").read_text("utf-8")
     assert "unchanged" in text and "README.md" in text and "licence" in text
 
 

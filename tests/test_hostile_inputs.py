@@ -21,15 +21,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from areaplan.parsers.archive import read_zip
+from areaplan.parsers.docx import read_docx
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.mime import parse_message
+from areaplan.parsers.readers import read_attachment
+from areaplan.parsers.types import ReadLimits
 from bounds import bound
 from PIL import Image
-
-from parsers.archive import read_zip
-from parsers.docx import read_docx
-from parsers.errors import UnreadableAttachment
-from parsers.mime import parse_message
-from parsers.readers import read_attachment
-from parsers.types import ReadLimits
 
 GIB = 1 << 30
 MIB = 1 << 20

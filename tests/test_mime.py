@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
-
-from parsers.charsets import decode_text
-from parsers.html_text import html_to_text
-from parsers.mime import MimeMessage, parse_message, safe_filename
-from parsers.types import ReadLimits
+from areaplan.parsers.charsets import decode_text
+from areaplan.parsers.html_text import html_to_text
+from areaplan.parsers.mime import MimeMessage, parse_message, safe_filename
+from areaplan.parsers.types import ReadLimits
 
 TH_SUBJECT = "รายงานผลการดำเนินงาน อำเภอเมือง ประจำเดือนพฤศจิกายน"
 TH_BODY = "เรียน ผู้ตรวจราชการ\nขอส่งรายงานผลการดำเนินงานของอำเภอเมืองเชียงใหม่ ตามที่แนบมา"

@@ -16,15 +16,15 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from areaplan.parsers import pdf as pdf_module
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.pdf import _repair_glyphs, read_pdf
+from areaplan.parsers.types import ReadLimits, ReadResult
 from bounds import bound
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from parsers import pdf as pdf_module
-from parsers.errors import UnreadableAttachment
-from parsers.pdf import _repair_glyphs, read_pdf
-from parsers.thai_text import COMBINING_MARKS, normalize, text_quality
-from parsers.types import ReadLimits, ReadResult
+from areaplan.core.thai_text import COMBINING_MARKS, normalize, text_quality
 
 DOCS = Path(__file__).parent / "data" / "real-docs"
 WORD_2019 = "spm-order-361-2562_word2019_thsarabunit9.pdf"
@@ -503,7 +503,7 @@ def test_word_gaps_without_a_space_glyph_are_kept():
 @cache
 def corpus_attachments() -> list[tuple[str, bytes, bytes | None]]:
     """(message, PDF, DOCX of the same message or None) for the PDFs in tests/corpus."""
-    from parsers.mime import parse_message
+    from areaplan.parsers.mime import parse_message
 
     found = []
     for path in sorted(CORPUS.glob("*.eml")):
@@ -565,7 +565,7 @@ def thai_spaces_missing_from(pdf_text: str, docx_text: str) -> list[str]:
 
 @pytest.mark.slow
 def test_corpus_pdfs_have_no_thai_space_that_their_docx_lacks():
-    from parsers.docx import read_docx
+    from areaplan.parsers.docx import read_docx
 
     pairs = [(name, pdf, docx_data) for name, pdf, docx_data in corpus_attachments() if docx_data]
     assert len(pairs) >= 10

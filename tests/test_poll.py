@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from areaplan.ingest.lock import run_lock
 from ingest_helpers import (
     areaplan_cmd,
     cli_env,
@@ -19,8 +20,6 @@ from ingest_helpers import (
     stored_hashes,
     write_config,
 )
-
-from ingest.lock import run_lock
 
 
 def poll(cfg: Path, account, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -13,8 +13,7 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-
-from samples import generate as gen
+from areaplan.samples import generate as gen
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from areaplan.digest.settings import load_schedule
 from digest_fixtures import (
     REPO,
     SmtpSink,
@@ -22,9 +23,8 @@ from digest_fixtures import (
     write_config,
 )
 
-from areaplan.config import ConfigError
-from digest.scheduler import _logged, build_scheduler
-from digest.settings import load_schedule
+from areaplan.app.daemon import _logged, build_scheduler
+from areaplan.core.config import ConfigError
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -108,10 +108,10 @@ def test_a_wrong_schedule_is_refused_naming_the_key(tmp_path, toml, key):
 STAND_IN_DAEMON = textwrap.dedent("""
     import logging, sys
     sys.path.insert(0, {tests!r})
-    from areaplan.config import load_config
-    from digest.scheduler import run_daemon
-    from store.db import open_db
-    from store.runs import RunCounts, finish_run, start_run
+    from areaplan.core.config import load_config
+    from areaplan.app.daemon import run_daemon
+    from areaplan.store.db import open_db
+    from areaplan.store.runs import RunCounts, finish_run, start_run
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
     polls = 0
@@ -159,7 +159,6 @@ def test_the_daemon_polls_and_sends_the_digest_then_stops_cleanly_on_sigterm(tmp
 
 
 def test_areaplan_run_polls_a_real_imap_server_and_mails_the_digest(tmp_path, imap_account):
-    pytest.importorskip("areaplan.jobs", reason="the poller (areaplan.jobs.poll_job) is not there yet")
     from ingest_helpers import cli_env, make_message
     from ingest_helpers import write_config as write_imap_config
 
@@ -216,8 +215,8 @@ def test_areaplan_run_polls_a_real_imap_server_and_mails_the_digest(tmp_path, im
 
 
 def test_without_an_imap_account_the_daemon_only_schedules_the_digest(tmp_path):
-    from areaplan.config import load_config
-    from digest.scheduler import build_scheduler
+    from areaplan.app.daemon import build_scheduler
+    from areaplan.core.config import load_config
 
     scheduler = build_scheduler(load_config(None, str(tmp_path / "a.db")))
 

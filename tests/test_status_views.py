@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from areaplan.digest.model import build_digests
+from areaplan.digest.settings import load_campaigns
+from areaplan.store.status import ensure_gazetteer_loaded
 from digest_fixtures import (
     ZONE1,
     add_review_message,
@@ -17,11 +20,8 @@ from digest_fixtures import (
     write_config,
 )
 
-from areaplan.config import ConfigError
-from digest.jobs import prepare_store
-from digest.model import build_digests
-from digest.settings import load_campaigns
-from store.status import ensure_gazetteer_loaded
+from areaplan.app.digest_job import prepare_store
+from areaplan.core.config import ConfigError
 
 
 def status_of(db, province: str, campaign_id: str = "role_model_2021", period: str = "2021") -> dict:

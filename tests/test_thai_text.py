@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from parsers.thai_text import (
+from areaplan.core.thai_text import (
     PUA_TO_THAI,
     arabic_digits_to_thai,
     count_misplaced_marks,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-import samples
-from areaplan.cli_common import friendly_errors
-from areaplan.context import AppContext
+from areaplan import samples
+from areaplan.app.cli_common import friendly_errors
+from areaplan.app.context import AppContext
 
 SAMPLE_MAILBOX = Path(samples.__file__).resolve().parent / "mailbox" / "sample.mbox"
 
@@ -35,12 +35,12 @@ def demo(app: AppContext, mailbox: Path | None, on: datetime, outbox: Path) -> N
       areaplan demo
       areaplan --db /tmp/try.db demo --date 2021-04-05 --outbox /tmp/outbox
     """
-    from areaplan.jobs import import_job
-    from digest.jobs import run_digest
+    from areaplan.app.digest_job import run_digest
+    from areaplan.app.jobs import import_job
 
     source = mailbox or SAMPLE_MAILBOX
     if not source.exists():
-        raise click.ClickException(f"sample mailbox {source} is missing; run `python -m samples.generate`")
+        raise click.ClickException(f"sample mailbox {source} is missing; run `python -m areaplan.samples.generate`")
     db = app.db()
     click.echo(import_job(app.config, [source], db))
     result = run_digest(app.config, db, date(on.year, on.month, on.day), outbox=outbox)

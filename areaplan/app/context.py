@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from areaplan.config import Config
+    from areaplan.core.config import Config
 
 
 @dataclass
@@ -20,14 +20,14 @@ class AppContext:
 
     @cached_property
     def config(self) -> Config:
-        from areaplan.config import load_config
+        from areaplan.core.config import load_config
 
         return load_config(self.config_path, self.db_override)
 
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
-            from store.db import open_db
-            from store.status import ensure_gazetteer_loaded
+            from areaplan.store.db import open_db
+            from areaplan.store.status import ensure_gazetteer_loaded
 
             self._db = open_db(self.config.db)
             ensure_gazetteer_loaded(self._db, self.config.zone_overrides)

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from areaplan.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors
-from areaplan.context import AppContext
+from areaplan.app.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors
+from areaplan.app.context import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +24,7 @@ def digest_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from digest.errors import DigestError, SmtpLoginFailed
+        from areaplan.digest.errors import DigestError, SmtpLoginFailed
 
         try:
             return fn(*args, **kwargs)
@@ -67,7 +67,7 @@ def digest(app: AppContext, on: datetime | None, outbox: Path | None, dry_run: b
       areaplan --config /etc/areaplan/config.toml digest
       30 7 * * * areaplan --config /etc/areaplan/config.toml -q digest
     """
-    from digest.jobs import run_digest
+    from areaplan.app.digest_job import run_digest
 
     result = run_digest(app.config, app.db(), _day(on), outbox=outbox, resend=resend, dry_run=dry_run)
     click.echo(result.summary)
@@ -93,10 +93,10 @@ def status(app: AppContext, on: datetime | None, zone: int | None, as_json: bool
       areaplan --db var/areaplan.db status --date 2021-03-29 --zone 1
       areaplan --db var/areaplan.db status --json | jq '.periods[0].totals'
     """
-    from digest.campaigns import today_bangkok
-    from digest.jobs import prepare_store
-    from digest.model import build_digests
-    from digest.terminal import province_table, status_json, zone_table
+    from areaplan.app.digest_job import prepare_store
+    from areaplan.core.campaigns import today_bangkok
+    from areaplan.digest.model import build_digests
+    from areaplan.digest.terminal import province_table, status_json, zone_table
 
     day = _day(on) or today_bangkok()
     db = app.db()
@@ -128,9 +128,9 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
       areaplan --db var/areaplan.db export --out ~/Desktop/areaplan
       areaplan --db var/areaplan.db export --format xlsx --date 2021-03-31
     """
-    from digest.campaigns import today_bangkok
-    from digest.export import export as write_export
-    from digest.jobs import prepare_store
+    from areaplan.app.digest_job import prepare_store
+    from areaplan.core.campaigns import today_bangkok
+    from areaplan.digest.export import export as write_export
 
     day = _day(on) or today_bangkok()
     db = app.db()
@@ -157,8 +157,8 @@ def run(app: AppContext) -> None:
       areaplan --config /etc/areaplan/config.toml run
       areaplan --config config.toml -v run     # log every run to stderr
     """
-    from digest.scheduler import run_daemon
-    from digest.settings import load_campaigns, load_digest_settings, load_schedule
+    from areaplan.app.daemon import run_daemon
+    from areaplan.digest.settings import load_campaigns, load_digest_settings, load_schedule
 
     config = app.config
     load_schedule(config)  # fail fast on a bad config, before the daemon starts

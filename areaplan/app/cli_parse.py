@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from areaplan.cli_common import friendly_errors, progress_bar
-from areaplan.context import AppContext
+from areaplan.app.cli_common import friendly_errors, progress_bar
+from areaplan.app.context import AppContext
 
 
 def thai_time(iso: str | None) -> str:
@@ -37,8 +37,8 @@ def reparse(app: AppContext, pending: bool, workers: int | None) -> None:
       areaplan --db var/areaplan.db reparse
       areaplan reparse --pending --workers 1
     """
-    from areaplan.jobs import parse_settings
-    from parsers.pipeline import reparse as run_reparse
+    from areaplan.app.jobs import parse_settings
+    from areaplan.parsers.pipeline import reparse as run_reparse
 
     db = app.db()
     total = db.execute("SELECT count(*) FROM messages").fetchone()[0]
@@ -60,7 +60,7 @@ def search(app: AppContext, query: str, limit: int) -> None:
     Example:
       areaplan search คนละครึ่ง
     """
-    from store.queries import search_submissions
+    from areaplan.store.queries import search_submissions
 
     rows = search_submissions(app.db(), query, limit)
     if not rows:
@@ -81,7 +81,7 @@ def review(app: AppContext, limit: int) -> None:
     Example:
       areaplan review
     """
-    from store.queries import review_items
+    from areaplan.store.queries import review_items
 
     rows = review_items(app.db(), limit)
     if not rows:

@@ -30,8 +30,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from areaplan.config import Config
-from digest.settings import ScheduleSettings, load_schedule
+from areaplan.core.config import Config
+from areaplan.digest.settings import ScheduleSettings, load_schedule
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ Job = Callable[[Config], str]
 
 def default_poll(config: Config) -> str:
     """``areaplan.jobs.poll_job`` (imported when it first runs), on a connection of its own."""
-    from areaplan.jobs import poll_job
-    from store.db import open_db
+    from areaplan.app.jobs import poll_job
+    from areaplan.store.db import open_db
 
     db = open_db(config.db)
     try:
@@ -52,8 +52,8 @@ def default_poll(config: Config) -> str:
 
 def default_digest(config: Config) -> str:
     """Today's digest, on a connection of its own (SQLite connections stay in their thread)."""
-    from digest.jobs import digest_job
-    from store.db import open_db
+    from areaplan.app.digest_job import digest_job
+    from areaplan.store.db import open_db
 
     db = open_db(config.db)
     try:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from areaplan.cli_common import friendly_errors, progress_bar
-from areaplan.context import AppContext
+from areaplan.app.cli_common import friendly_errors, progress_bar
+from areaplan.app.context import AppContext
 
 
 @click.command()
@@ -31,7 +31,7 @@ def poll(app: AppContext, no_parse: bool) -> None:
       areaplan --config /etc/areaplan/config.toml poll
       */10 * * * * areaplan --config /etc/areaplan/config.toml -q poll
     """
-    from areaplan.jobs import poll_job
+    from areaplan.app.jobs import poll_job
 
     click.echo(poll_job(app.config, app.db(), parse=not no_parse))
 
@@ -52,8 +52,8 @@ def import_(app: AppContext, paths: tuple[Path, ...], no_parse: bool) -> None:
       areaplan import ~/Takeout/Mail/All\\ mail\\ Including\\ Spam\\ and\\ Trash.mbox
       areaplan --db var/areaplan.db import backfill/*.eml ~/Maildir
     """
-    from areaplan.jobs import import_job
-    from ingest.importer import count_messages
+    from areaplan.app.jobs import import_job
+    from areaplan.ingest.importer import count_messages
 
     with progress_bar(count_messages(list(paths)), "importing") as bar:
         summary = import_job(app.config, list(paths), app.db(), progress=bar.update, parse=not no_parse)

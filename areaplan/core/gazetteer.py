@@ -1,6 +1,6 @@
 """Resolve free-text Thai province (จังหวัด) and district (อำเภอ / เขต) names to DOPA geocodes.
 
-The data are the CSVs shipped in ``store/gazetteer/`` (see the README there for
+The data are the CSVs shipped in ``areaplan/core/gazetteer_data/`` (see the README there for
 sources, licences and the traps this module handles). Use :meth:`Gazetteer.load`;
 the default instance is built once per process.
 
@@ -43,7 +43,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -177,7 +176,7 @@ def _has_latin(text: str) -> bool:
 def _input_normalizer():
     """The project's text normaliser if present (parsers.thai_text), else PyThaiNLP's, else NFC."""
     try:
-        from parsers.thai_text import normalize as project_normalize
+        from areaplan.core.thai_text import normalize as project_normalize
 
         return project_normalize
     except ImportError:
@@ -286,12 +285,8 @@ _DATA_FILES = ("provinces.csv", "districts.csv", "zones.csv")
 
 
 def _read_data(name: str) -> str:
-    """Text of one gazetteer CSV from the installed ``store`` package (source tree as fallback)."""
-    try:
-        return resources.files("store").joinpath("gazetteer", name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        here = Path(__file__).resolve().parent.parent / "store" / "gazetteer" / name
-        return here.read_text(encoding="utf-8")
+    """Text of one gazetteer CSV shipped beside this module (``gazetteer_data/``)."""
+    return resources.files("areaplan.core").joinpath("gazetteer_data", name).read_text(encoding="utf-8")
 
 
 def _rows(name: str) -> list[dict[str, str]]:

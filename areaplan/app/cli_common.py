@@ -29,9 +29,9 @@ def friendly_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from areaplan.config import ConfigError
-        from ingest.errors import ImapAuthError, ImapTlsError, IngestError, LockBusy
-        from store.db import StoreError
+        from areaplan.core.config import ConfigError
+        from areaplan.ingest.errors import ImapAuthError, ImapTlsError, IngestError, LockBusy
+        from areaplan.store.db import StoreError
 
         try:
             return fn(*args, **kwargs)

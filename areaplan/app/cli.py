@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from areaplan.context import AppContext
+from areaplan.app.context import AppContext
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the run failed (server down, wrong password, ...); state is as before
@@ -87,7 +87,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbo
 
 
 def _register() -> None:
-    from areaplan import cli_demo, cli_digest, cli_ingest, cli_parse
+    from areaplan.app import cli_demo, cli_digest, cli_ingest, cli_parse
 
     for module in (cli_demo, cli_ingest, cli_parse, cli_digest):
         for command in module.COMMANDS:

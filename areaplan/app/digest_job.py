@@ -14,12 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from areaplan.config import Config
-from digest import settings as ds
-from digest.campaigns import Campaign, today_bangkok
-from digest.errors import SendFailed
-from digest.send import Delivery
-from store.runs import RunCounts, finish_run, start_run
+from areaplan.core.campaigns import Campaign, today_bangkok
+from areaplan.core.config import Config
+from areaplan.digest import settings as ds
+from areaplan.digest.errors import SendFailed
+from areaplan.digest.send import Delivery
+from areaplan.store.runs import RunCounts, finish_run, start_run
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -36,7 +36,7 @@ def prepare_store(
     Monthly periods are stored up to the month of ``through`` (default: today), and
     never less than up to the current month.
     """
-    from store.status import ensure_gazetteer_loaded, sync_campaigns
+    from areaplan.store.status import ensure_gazetteer_loaded, sync_campaigns
 
     campaigns = campaigns if campaigns is not None else ds.load_campaigns(config)
     through = max(through or today_bangkok(), today_bangkok())
@@ -66,9 +66,9 @@ def run_digest(
     dry_run: bool = False,
 ) -> DigestResult:
     """Build and deliver the digests for ``on`` (default: today in Thailand)."""
-    from digest.model import build_digests
-    from digest.render import render_all
-    from digest.send import deliver, write_outbox
+    from areaplan.digest.model import build_digests
+    from areaplan.digest.render import render_all
+    from areaplan.digest.send import deliver, write_outbox
 
     on = on or today_bangkok()
     settings = ds.load_digest_settings(config)
@@ -112,7 +112,7 @@ def digest_job(
 
 def _register_secret(value: str) -> None:
     try:
-        from areaplan.jobs import register_secret
+        from areaplan.app.jobs import register_secret
     except ImportError:  # pragma: no cover - the CLI layer is optional for library use
         return
     register_secret(value)

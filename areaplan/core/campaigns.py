@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store.status import CampaignPeriod, CampaignRow
+from areaplan.store.status import CampaignPeriod, CampaignRow
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 KINDS = ("role_model", "best_practice")

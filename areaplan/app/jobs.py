@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from areaplan.config import Config, ConfigError, ImapAccount, secret
-from ingest.errors import LockBusy
-from ingest.lock import run_lock
-from store.runs import RunCounts, finish_run, record_skipped, start_run
+from areaplan.core.config import Config, ConfigError, ImapAccount, secret
+from areaplan.ingest.errors import LockBusy
+from areaplan.ingest.lock import run_lock
+from areaplan.store.runs import RunCounts, finish_run, record_skipped, start_run
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -24,13 +24,13 @@ log = logging.getLogger(__name__)
 def register_secret(value: str | None) -> None:
     """Make sure ``value`` never appears in log output."""
     if value:
-        from areaplan.cli import SecretRedactingFilter
+        from areaplan.app.cli import SecretRedactingFilter
 
         SecretRedactingFilter.secrets.add(value)
 
 
 def credentials_for(cfg: Config, account: ImapAccount):  # -> ingest.imap_poller.Credentials
-    from ingest.imap_poller import Credentials
+    from areaplan.ingest.imap_poller import Credentials
 
     key = f"imap.{account.name}"
     password = secret(cfg, account.secret_name("password"), f"{key}.password")
@@ -41,8 +41,8 @@ def credentials_for(cfg: Config, account: ImapAccount):  # -> ingest.imap_poller
 
 
 def parse_settings(cfg: Config):  # -> parsers.types.ParseSettings
-    from digest.settings import load_campaigns
-    from parsers.types import ParseSettings
+    from areaplan.digest.settings import load_campaigns
+    from areaplan.parsers.types import ParseSettings
 
     return ParseSettings(
         zone_overrides=tuple(sorted(cfg.zone_overrides.items())),
@@ -53,8 +53,8 @@ def parse_settings(cfg: Config):  # -> parsers.types.ParseSettings
 
 def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, cfg: Config) -> None:
     """Parse every stored message that has no parsed row yet (also those a crash left behind)."""
-    from parsers.pipeline import PARSER_VERSION, parse_pending
-    from store.parsed import pending_messages
+    from areaplan.parsers.pipeline import PARSER_VERSION, parse_pending
+    from areaplan.store.parsed import pending_messages
 
     if not pending_messages(db, PARSER_VERSION):
         return  # the idle poll stops here, without loading the parsers' settings
@@ -95,8 +95,8 @@ def _run(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[[Ru
 
 def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool = True) -> str:
     """Poll every configured IMAP account once, parse what is new; the cron and daemon job."""
-    from ingest.imap_poller import poll_account
-    from store.db import open_db
+    from areaplan.ingest.imap_poller import poll_account
+    from areaplan.store.db import open_db
 
     if not cfg.imap:
         raise ConfigError(
@@ -121,8 +121,8 @@ def import_job(
     progress: Callable[[int], None] | None = None, parse: bool = True,
 ) -> str:
     """Import .eml / mbox / maildir backfills through the same store path as the poller."""
-    from ingest.importer import import_paths
-    from store.db import open_db
+    from areaplan.ingest.importer import import_paths
+    from areaplan.store.db import open_db
 
     db = db or open_db(cfg.db)
 
