@@ -16,10 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from areaplan.core.clock import end_of_day_utc
 from areaplan.digest.atomic import atomic_path
 from areaplan.store import status as st
-
-from areaplan.core.campaigns import end_of_day_utc
 
 if TYPE_CHECKING:
     import sqlite_utils

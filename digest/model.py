@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from areaplan.core.clock import end_of_day_utc
 from areaplan.store import status as st
-
-from areaplan.core.campaigns import end_of_day_utc
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -1,7 +1,9 @@
 """Errors of the ingest stage. ``transient`` says whether the next run may succeed as is."""
 
+from areaplan.core.errors import AreaplanError
 
-class IngestError(Exception):
+
+class IngestError(AreaplanError):
     """Base class for ingest failures."""
 
     transient = False
@@ -16,13 +18,19 @@ class ImapConnectError(IngestError):
 class ImapAuthError(IngestError):
     """The server refused the login: fix the username or the secret, then run again."""
 
+    exit_code = 2
+
 
 class ImapTlsError(IngestError):
     """TLS failed (certificate not trusted or wrong host): fix ca_file / host, then run again."""
 
+    exit_code = 2
+
 
 class ImapFolderError(IngestError):
-    """A configured folder does not exist or cannot be opened."""
+    """A configured folder does not exist or cannot be opened: a configuration mistake."""
+
+    exit_code = 2
 
 
 class LockBusy(IngestError):

@@ -22,6 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from areaplan.core.config import ImapAccount
+from areaplan.core.rfc822 import message_id_of
 from areaplan.ingest.errors import ImapAuthError, ImapConnectError, ImapFolderError, ImapTlsError
 from areaplan.store.messages import (
     Keyed,
@@ -29,16 +34,11 @@ from areaplan.store.messages import (
     add_location,
     find_known,
     get_folder_state,
-    message_id_of,
     save_message,
     set_folder_state,
 )
 from areaplan.store.runs import RunCounts
 from areaplan.store.tx import transaction
-from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
-
-from areaplan.core.config import ImapAccount
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -10,17 +10,15 @@ its Gmail X-GM-MSGID within the same account. Raw bytes are keyed by sha256.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from areaplan.store.db import utcnow
+from areaplan.core.clock import utcnow
+from areaplan.core.rfc822 import content_key, message_id_of
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to", b"cc", b"content-type")
-_WS = re.compile(rb"\s+")
 
 
 @dataclass(frozen=True)
@@ -53,64 +51,6 @@ class Keyed:
 class Saved:
     message: int  # messages.id
     new: bool  # False: it was already stored (a duplicate)
-
-
-def split_header(raw: bytes) -> tuple[bytes, bytes]:
-    """(header block, body) of an RFC 822 message, tolerant of LF or CRLF."""
-    m = re.search(rb"\r?\n\r?\n", raw)
-    if not m:
-        return raw, b""
-    return raw[: m.start()], raw[m.end() :]
-
-
-def header_values(header: bytes) -> dict[bytes, bytes]:
-    """The first value of each header field, unfolded and whitespace-collapsed, lower-case names."""
-    values: dict[bytes, bytes] = {}
-    name: bytes | None = None
-    for line in re.split(rb"\r?\n", header):
-        if line[:1] in (b" ", b"\t") and name is not None:
-            if name not in values or values[name] is not None:
-                values[name] = values.get(name, b"") + b" " + line.strip()
-            continue
-        key, sep, value = line.partition(b":")
-        if not sep:
-            name = None
-            continue
-        name = key.strip().lower()
-        if name in values:
-            name = None  # keep the first occurrence only
-            continue
-        values[name] = value.strip()
-    return {k: _WS.sub(b" ", v).strip() for k, v in values.items()}
-
-
-def message_id_of(raw: bytes) -> str | None:
-    """The Message-ID header without angle brackets, or None."""
-    value = header_values(split_header(raw)[0]).get(b"message-id")
-    if not value:
-        return None
-    text = value.decode("ascii", "replace").strip()
-    m = re.search(r"<([^<>]+)>", text)
-    return (m.group(1) if m else text).strip() or None
-
-
-def content_key(raw: bytes) -> str:
-    """A key that is equal for the same message however it was transported or exported.
-
-    The body is compared without any whitespace (CRLF vs LF, trailing blanks) and without
-    mbox ``>From`` quoting; one pass each in C, so it costs about a sha256 of the message.
-    """
-    header, body = split_header(raw)
-    hv = header_values(header)
-    body = body.translate(None, b" \t\r\n")
-    # ">" is rare (never in base64): a one-byte scan is much cheaper than a substring search.
-    while b">" in body and b">From" in body:
-        body = body.replace(b">From", b"From")
-    h = hashlib.sha256(b"areaplan-content-key-v3\0")
-    for name in KEY_HEADERS:
-        h.update(name + b"\0" + hv.get(name, b"") + b"\0")
-    h.update(body)
-    return h.hexdigest()
 
 
 def find_at_location(db: sqlite_utils.Database, loc: Location) -> int | None:

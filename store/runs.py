@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from areaplan.store.db import utcnow
+from areaplan.core.clock import utcnow
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -50,4 +50,13 @@ def record_skipped(db: sqlite_utils.Database, kind: str, why: str) -> None:
     db.execute(
         "INSERT INTO runs (kind, started_at, finished_at, status, summary, pid) VALUES (?, ?, ?, 'skipped', ?, ?)",
         [kind, now, now, why, os.getpid()],
+    )
+
+
+def mark_interrupted(db: sqlite_utils.Database, kind: str) -> None:
+    """Runs of ``kind`` still 'running' while we hold its lock were killed: say so."""
+    db.execute(
+        "UPDATE runs SET status = 'interrupted', error = 'the process ended without finishing (killed?)' "
+        "WHERE kind = ? AND status = 'running'",
+        [kind],
     )

@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import areaplan.store.derived  # noqa: F401  (registers 0002/0003 first: these views depend on them)
-from areaplan.store.db import utcnow
-from areaplan.store.schema import migration, run_script
+from areaplan.core.campaigns import CampaignPeriod, CampaignRow
+from areaplan.core.clock import utcnow
+from areaplan.store.schema import run_script
 from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
@@ -159,11 +159,11 @@ def _sql(template: str, cutoff: str) -> str:
     return template.replace("{cutoff}", cutoff)
 
 
-@migration("0004_status")
-def _status(db: sqlite_utils.Database) -> None:
+def status_tables_and_views(db: sqlite_utils.Database) -> None:
+    """0004: campaigns, their periods, and the status views."""
     run_script(
         db,
-        f"""
+        """
         -- The campaigns of the config ([[campaigns]]), copied here by sync_campaigns()
         -- so that the views below can join on them.
         CREATE TABLE campaigns (
@@ -189,6 +189,21 @@ def _status(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (campaign_id, period),
             UNIQUE (kind, period)
         );
+        """,
+    )
+    create_views(db)
+
+
+VIEWS = ("province_status", "zone_summary", "review_queue")
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """(Re)create the status views from the SQL above; a migration that changes it calls this."""
+    for view in reversed(VIEWS):
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    run_script(
+        db,
+        f"""
         CREATE VIEW province_status AS {_sql(PROVINCE_STATUS_SQL, OPEN_END)};
         CREATE VIEW zone_summary AS {ZONE_SUMMARY_SQL.replace("{source}", "province_status")};
         CREATE VIEW review_queue AS {_sql(REVIEW_QUEUE_SQL, OPEN_END)};
@@ -197,32 +212,6 @@ def _status(db: sqlite_utils.Database) -> None:
 
 
 # --------------------------------------------------------------------------- campaigns
-
-
-@dataclass(frozen=True)
-class CampaignPeriod:
-    """One reporting period of a campaign, as stored in ``campaign_periods``."""
-
-    campaign_id: str
-    kind: str
-    period: str  # "2021" for a role-model selection, "YYYY-MM" for a monthly report
-    opens_on: date
-    due_on: date
-    visible_until: date  # the digest shows the period from opens_on to this day
-
-
-@dataclass(frozen=True)
-class CampaignRow:
-    """A campaign as stored in ``campaigns`` (the config's ``[[campaigns]]`` entry)."""
-
-    id: str
-    kind: str
-    title_th: str
-    deadline: date | None
-    due_day: int | None
-    start_month: str | None
-    end_month: str | None
-    periods: tuple[CampaignPeriod, ...]
 
 
 def sync_campaigns(db: sqlite_utils.Database, campaigns: Iterable[CampaignRow]) -> None:

@@ -25,23 +25,24 @@ class ExitError(click.ClickException):
 
 
 def friendly_errors(fn: F) -> F:
-    """Known failures become ``areaplan: error: <what and what to do>`` and a non-zero exit."""
+    """Known failures become ``areaplan: error: <what and what to do>`` and their exit code.
+
+    Every ``AreaplanError`` carries its own ``exit_code`` (2: fix the config or the input,
+    1: operational); a run skipped because another holds the lock exits 0.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from areaplan.core.config import ConfigError
-        from areaplan.ingest.errors import ImapAuthError, ImapTlsError, IngestError, LockBusy
-        from areaplan.store.db import StoreError
+        from areaplan.core.errors import AreaplanError
+        from areaplan.ingest.errors import LockBusy
 
         try:
             return fn(*args, **kwargs)
         except LockBusy as err:
             click.echo(f"areaplan: skipped: {err}", err=True)
             sys.exit(0)
-        except (ConfigError, ImapAuthError, ImapTlsError) as err:
-            raise ExitError(str(err), EXIT_CONFIG) from None
-        except (IngestError, StoreError) as err:
-            raise ExitError(str(err), EXIT_FAILURE) from None
+        except AreaplanError as err:
+            raise ExitError(str(err), err.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 

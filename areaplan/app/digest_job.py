@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from areaplan.core.campaigns import Campaign, today_bangkok
+from areaplan.app.logs import register_secret
+from areaplan.core.campaigns import Campaign
+from areaplan.core.clock import today_bangkok
 from areaplan.core.config import Config
 from areaplan.digest import settings as ds
 from areaplan.digest.errors import SendFailed
@@ -75,7 +77,7 @@ def run_digest(
     use_smtp = ds.smtp_configured(config) and outbox is None and not dry_run
     smtp = ds.load_smtp_settings(config) if use_smtp else None
     if smtp is not None and smtp.password:
-        _register_secret(smtp.password)
+        register_secret(smtp.password)
     run = start_run(db, "digest")
     try:
         prepare_store(db, config, through=on)
@@ -109,10 +111,3 @@ def digest_job(
         raise SendFailed(result.summary)
     return result.summary
 
-
-def _register_secret(value: str) -> None:
-    try:
-        from areaplan.app.jobs import register_secret
-    except ImportError:  # pragma: no cover - the CLI layer is optional for library use
-        return
-    register_secret(value)
