@@ -27,8 +27,8 @@ import areaplan.store.digest_sends  # noqa: F401  (registers the digest migratio
 import areaplan.store.status  # noqa: F401
 from areaplan.app.digest_job import prepare_store
 from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, period_for
-from areaplan.core.config import Config, load_config
 from areaplan.core.clock import utcnow
+from areaplan.core.config import Config, load_config
 from areaplan.store.db import open_db
 
 _counter = itertools.count(1)

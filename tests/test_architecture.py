@@ -80,8 +80,8 @@ def test_migrations_are_one_ordered_list_without_duplicates():
 
 
 def _schema(path: Path) -> list[tuple[str, str, str]]:
-    import sqlite3
     import re
+    import sqlite3
 
     with sqlite3.connect(path) as c:
         rows = c.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
