@@ -185,6 +185,6 @@ def test_generator_is_deterministic():
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONHASHSEED": "123"},
+        env={**os.environ, "PYTHONHASHSEED": "123", "PYTHONPATH": str(ROOT)},
     )
     assert out.stdout.strip() == hashlib.sha256(first).hexdigest()
