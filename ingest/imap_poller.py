@@ -27,7 +27,13 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 
 from areaplan.core.config import ImapAccount
 from areaplan.core.rfc822 import message_id_of
-from areaplan.ingest.errors import ImapAuthError, ImapConnectError, ImapFolderError, ImapTlsError
+from areaplan.ingest.errors import (
+    ImapAuthError,
+    ImapConnectError,
+    ImapFolderError,
+    ImapTlsError,
+    IngestError,
+)
 from areaplan.store.messages import (
     Keyed,
     Location,
@@ -36,6 +42,7 @@ from areaplan.store.messages import (
     get_folder_state,
     save_message,
     set_folder_state,
+    sha256_of,
 )
 from areaplan.store.runs import RunCounts
 from areaplan.store.tx import transaction
@@ -145,9 +152,9 @@ class FolderPoller:
     """Polls one folder of one account over an open connection."""
 
     def __init__(self, db: sqlite_utils.Database, client: IMAPClient, account: ImapAccount, folder: str,
-                 counts: RunCounts, on_stored: Callable[[int], None] | None = None):
+                 counts: RunCounts):
         self.db, self.client, self.account, self.folder = db, client, account, folder
-        self.counts, self.on_stored = counts, on_stored
+        self.counts = counts
         self.gmail = GMAIL_CAPABILITY in client.capabilities()
 
     def poll(self) -> None:
@@ -211,8 +218,7 @@ class FolderPoller:
                     if known is None:
                         remaining.append(uid)
                         continue
-                    sha = self.db.execute("SELECT sha256 FROM messages WHERE id = ?", [known]).fetchone()[0]
-                    add_location(self.db, known, self._location(uidvalidity, uid, gm), sha)
+                    add_location(self.db, known, self._location(uidvalidity, uid, gm), sha256_of(self.db, known))
                     self.counts.seen += 1
                     self.counts.duplicates += 1
                 # Watermark moves only past a contiguous prefix that is fully recorded.
@@ -234,7 +240,6 @@ class FolderPoller:
 
     def _store_batch(self, uidvalidity: int, batch: list[int], data: dict[int, dict[bytes, Any]]) -> None:
         """Store one fetched batch and move the watermark past it, in one transaction."""
-        stored: list[int] = []
         with transaction(self.db):
             for uid in batch:
                 d = data.get(uid)
@@ -247,15 +252,11 @@ class FolderPoller:
                 self.counts.seen += 1
                 if saved.new:
                     self.counts.stored += 1
-                    stored.append(saved.message)
                 else:
                     self.counts.duplicates += 1
             set_folder_state(self.db, self.account.name, self.folder, uidvalidity, batch[-1])
         if self.account.mark_seen:
             self.client.add_flags(batch, [b"\\Seen"])
-        if self.on_stored:
-            for message in stored:
-                self.on_stored(message)
 
 
 def poll_account(
@@ -264,7 +265,6 @@ def poll_account(
     creds: Credentials,
     counts: RunCounts,
     *,
-    on_stored: Callable[[int], None] | None = None,
     backoff: Iterable[float] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
@@ -283,10 +283,12 @@ def poll_account(
             for folder in account.folders:
                 if folder in done:
                     continue
-                FolderPoller(db, client, account, folder, counts, on_stored).poll()
+                FolderPoller(db, client, account, folder, counts).poll()
                 done.add(folder)
             return
-        except (ImapConnectError, *TRANSIENT, OSError) as err:
+        except (IngestError, *TRANSIENT, OSError) as err:
+            if isinstance(err, IngestError) and not err.transient:
+                raise  # a configuration mistake: retrying cannot help
             if isinstance(err, ssl.SSLCertVerificationError):
                 raise ImapTlsError(f"TLS certificate not trusted: {err}") from err
             if attempt >= len(delays):

@@ -74,3 +74,4 @@ def files_dir(db: sqlite_utils.Database) -> Path:
         raise StoreError("an in-memory database has no files folder; use a file path")
     p = Path(main)
     return p.with_name(p.stem + "-files")
+

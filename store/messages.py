@@ -127,6 +127,11 @@ def save_message(
     return Saved(message, True)
 
 
+def sha256_of(db: sqlite_utils.Database, message: int) -> str:
+    """The sha256 of the raw bytes first stored for ``message``."""
+    return db.execute("SELECT sha256 FROM messages WHERE id = ?", [message]).fetchone()[0]
+
+
 def raw_bytes(db: sqlite_utils.Database, message: int) -> bytes:
     row = db.execute(
         "SELECT r.raw FROM messages m JOIN raw_messages r ON r.sha256 = m.sha256 WHERE m.id = ?", [message]

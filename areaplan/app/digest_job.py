@@ -38,7 +38,8 @@ def prepare_store(
     Monthly periods are stored up to the month of ``through`` (default: today), and
     never less than up to the current month.
     """
-    from areaplan.store.status import ensure_gazetteer_loaded, sync_campaigns
+    from areaplan.store.campaigns import sync_campaigns
+    from areaplan.store.gazetteer import ensure_gazetteer_loaded
 
     campaigns = campaigns if campaigns is not None else ds.load_campaigns(config)
     through = max(through or today_bangkok(), today_bangkok())
