@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from areaplan.core.clock import utcnow
-from areaplan.core.errors import BadInput
+from areaplan.core.errors import AreaplanError
 from areaplan.core.reasons import REASONS, REVIEW
 from areaplan.store.schema import run_script
 from areaplan.store.tx import transaction
@@ -57,8 +57,10 @@ DISPOSITIONS = ("confirm", "not_submission", "same_as")
 BASIS_CHANGED = "decision.basis_changed"
 
 
-class DecisionError(BadInput):
-    """A decision that cannot be recorded (unknown item, field, value or reason code)."""
+class DecisionError(AreaplanError):
+    """A decision that cannot be recorded (unknown item, field, value or reason code): fix the input."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -415,3 +417,48 @@ def _apply_message_level(db: sqlite_utils.Database, message: int) -> None:
     if status == "review" and dismissed and not _review_lines(db, message, None, dismissed):
         status = "other"
     db.execute("UPDATE parsed_messages SET status = ? WHERE message = ?", [status, message])
+
+
+# --------------------------------------------------------------------------- the queue
+
+
+def queue(db: sqlite_utils.Database, zone: int | None = None, reason: str | None = None,
+          limit: int = 200) -> list[dict[str, Any]]:
+    """The ``review_queue`` view with each item's key and reason codes, newest first.
+
+    ``zone`` keeps one zone's items, ``reason`` those carrying that reason code
+    (``district`` keeps every ``district.*`` code).
+    """
+    sql = """
+        SELECT q.*, COALESCE(s.key, CAST(q.message AS TEXT)) AS key,
+               (SELECT group_concat(code, ' ') FROM (SELECT DISTINCT r.code FROM reasons r
+                 WHERE r.message = q.message AND r.severity = 'review'
+                   AND (r.submission_key IS NULL OR r.submission_key = s.key))) AS codes
+        FROM review_queue q LEFT JOIN submissions s ON s.id = q.submission_id
+        WHERE (:zone IS NULL OR q.zone = :zone)
+        ORDER BY julianday(q.received_at) DESC, q.message DESC LIMIT :limit"""
+    cur = db.execute(sql, {"zone": zone, "limit": limit})
+    names = [c[0] for c in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    if reason:
+        rows = [r for r in rows if any(c == reason or c.startswith(reason + ".")
+                                       for c in (r["codes"] or "").split())]
+    return rows
+
+
+def provenance(db: sqlite_utils.Database, key: str) -> list[dict[str, Any]]:
+    """Where each field of submission ``key`` was read (``field_provenance``)."""
+    cur = db.execute(
+        "SELECT field, value, source, attachment_part, filename, page, method, confidence FROM field_provenance"
+        " WHERE submission_key = ? ORDER BY field", [key])
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def item_reasons(db: sqlite_utils.Database, message: int, key: str) -> list[dict[str, Any]]:
+    """Every reason (review and note) of ``key``, with its Thai text."""
+    cur = db.execute(
+        "SELECT code, field, evidence, severity, text_th, source FROM reasons WHERE message = ?"
+        " AND (submission_key IS NULL OR submission_key = ?) ORDER BY id", [message, key])
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
