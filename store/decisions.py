@@ -194,6 +194,8 @@ def _basis_of(action: str, field: str | None, machine: dict[str, Any] | None,
               reasons: list[tuple[str, str | None]]) -> str | None:
     if action == "set":
         v = machine.get(field) if machine else None
+        if field == "district":  # a district is read within a province
+            return f"{machine.get('province') if machine else None}/{v}"
         return None if v is None else str(v)
     if action == "dismiss":
         return "\n".join(sorted(ev or "" for code, ev in reasons if code == field)) or None
