@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from desk_server import USERS, copy_store, start
+from desk_server import USERS, start
 from ingest_helpers import run_cli
 
 from areaplan.app.web.auth import hash_password
@@ -28,7 +28,7 @@ def hostile_message(path: Path) -> Path:
     m["Date"] = "Tue, 30 Mar 2021 10:00:00 +0700"
     m["Message-ID"] = "<hostile@example.org>"
     m.set_content("ขอส่งแบบคัดเลือกอำเภอต้นแบบ (Role Model) จังหวัดอ่างทอง")
-    m.add_attachment("<script>alert(3)</script>".encode(), maintype="text", subtype="plain", filename=HOSTILE_FILE)
+    m.add_attachment(b"<script>alert(3)</script>", maintype="text", subtype="plain", filename=HOSTILE_FILE)
     path.write_bytes(bytes(m))
     return path
 
