@@ -47,11 +47,18 @@ def register_routes(datasette):
 
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
+    from areaplan.core.thai_text import arabic_digits_to_thai
     from areaplan.digest.thai_dates import thai_datetime, thai_month
 
-    digits = True
-    env.filters["thai_dt"] = lambda v: thai_datetime(v, "short", digits) if v else "-"
-    env.filters["thai_period"] = lambda p: (thai_month(p, digits) if p and len(p) == 7 else (p or "-"))
+    def period(p: str | None) -> str:
+        if p and len(p) == 7:
+            return "เดือน" + thai_month(p, True)
+        if p and p.isdigit() and len(p) == 4:
+            return "ปี " + arabic_digits_to_thai(str(int(p) + 543))  # Buddhist era
+        return p or "-"
+
+    env.filters["thai_dt"] = lambda v: thai_datetime(v, "short", True) if v else "-"
+    env.filters["thai_period"] = period
 
 
 @hookimpl
