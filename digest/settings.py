@@ -281,7 +281,38 @@ def load_campaigns(cfg: Config) -> tuple[Campaign, ...]:
         raise ConfigError(f"campaigns: two role_model campaigns have the same period {role_periods}; give each its own period")
     if sum(c.kind == "best_practice" for c in campaigns) > 1:
         raise ConfigError("campaigns: only one best_practice campaign may be configured (its months would overlap)")
+    for c in campaigns:
+        if c.kind == "zone_selection" and c.nominations not in {x.id for x in campaigns if x.kind == "role_model"}:
+            raise ConfigError(
+                f"campaigns.{c.id}.nominations = {c.nominations!r} must be the id of a role_model campaign "
+                "(the nominations the inspectors score)")
     return campaigns
+
+
+def _province_side(t: dict[str, Any], where: str) -> dict[str, Any]:
+    """Acknowledgement and reminder switches, shared by the province-unit kinds (all off by default)."""
+    before = _get(t, "remind_days_before", int, where, -1)
+    if before != -1 and not 0 <= before <= 60:
+        raise ConfigError(f"{where}.remind_days_before must be between 0 and 60 days, not {before}")
+    return {
+        "acknowledge": _get(t, "acknowledge", bool, where, False),
+        "acknowledge_decisions": _get(t, "acknowledge_decisions", bool, where, False),
+        "remind_days_before": None if before == -1 else before,
+        "remind_after": _get(t, "remind_after", bool, where, False),
+    }
+
+
+def _zone_selection(t: dict[str, Any], cid: str, title: str, where: str) -> Campaign:
+    for key in ("due_day", "start", "end", "acknowledge", "remind_days_before", "remind_after"):
+        if key in t:
+            raise ConfigError(f"{where}.{key} is not for a zone_selection campaign (inspectors score on the desk)")
+    deadline = _date(_get(t, "deadline", (dt.date, str), where), f"{where}.deadline")
+    nominations = _get(t, "nominations", str, where)
+    scale = _get(t, "scale", int, where, 10)
+    if not 1 <= scale <= 100:
+        raise ConfigError(f"{where}.scale must be between 1 and 100 (the top score per criterion), not {scale}")
+    return Campaign(id=cid, kind="zone_selection", title_th=title, deadline=deadline, nominations=nominations,
+                    scale=scale)
 
 
 def _campaign(t: dict[str, Any], index: int) -> Campaign:
@@ -295,6 +326,9 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
         known = " or ".join(f'"{k}"' for k in KINDS)
         raise ConfigError(f'{where}.kind must be {known}, not {kind!r}')
     title = _get(t, "title_th", str, where)
+    if kind == "zone_selection":
+        return _zone_selection(t, cid, title, where)
+    side = _province_side(t, where)
     if kind == "role_model":
         for key in ("due_day", "start", "end"):
             if key in t:
@@ -305,7 +339,7 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
             raise ConfigError(f"{where}.opens ({opens}) is after the deadline ({deadline})")
         period = _get(t, "period", str, where, "") or None
         return Campaign(id=cid, kind=kind, title_th=title, deadline=deadline, period=period, opens=opens,
-                        overdue_days=_days(t, where, 30))
+                        overdue_days=_days(t, where, 30), **side)
     if "deadline" in t:
         raise ConfigError(f"{where}.deadline is for role_model campaigns; a best_practice campaign has due_day")
     due_day = _get(t, "due_day", int, where, 25)
@@ -316,7 +350,7 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
     if end and end < start:
         raise ConfigError(f"{where}.end ({end}) is before start ({start})")
     return Campaign(id=cid, kind=kind, title_th=title, due_day=due_day, start_month=start, end_month=end,
-                    overdue_days=_days(t, where, 0))
+                    overdue_days=_days(t, where, 0), **side)
 
 
 def _days(t: dict[str, Any], where: str, default: int) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from areaplan.core.clock import utcnow
-from areaplan.store import derived, digest_sends, schema, status
+from areaplan.store import derived, digest_sends, schema, selection, status
 from areaplan.store.errors import StoreError
 from areaplan.store.tx import transaction
 
@@ -31,6 +31,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0004_status", status.status_tables_and_views),
     ("0005_digest_sends", digest_sends.digest_sends_table),
     ("0006_reasons_provenance_keys", derived.reasons_provenance_and_keys),
+    ("0007_zone_selection", selection.selection_tables),
 )
 
 

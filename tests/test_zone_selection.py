@@ -1,0 +1,127 @@
+"""Zone selection in the store: scores per criterion and scorer, the choice, the lock at the deadline."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from selection_fixtures import CRITERIA_TEXT, DEADLINE, selection_db, stage
+
+from areaplan.core.campaigns import KINDS
+from areaplan.core.config import ConfigError
+from areaplan.digest.settings import load_campaigns
+from areaplan.store import selection as sel
+
+ON = date(2021, 4, 10)
+
+
+@pytest.fixture
+def store(tmp_path):
+    db, config = selection_db(tmp_path)
+    return db, stage(config)
+
+
+def test_zone_selection_is_a_kind_counted_per_zone():
+    assert KINDS["zone_selection"].unit == "zone"
+
+
+def test_a_zone_selection_campaign_adds_no_province_periods(store):
+    db, campaign = store
+    kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM campaign_periods")}
+    assert "zone_selection" not in kinds
+    assert db.execute("SELECT deadline FROM campaigns WHERE id = ?", [campaign.id]).fetchone()[0] == "2021-04-30"
+
+
+def test_the_nominees_of_a_zone_are_its_provinces_current_nominations_with_criteria(store):
+    db, campaign = store
+    noms = sel.nominees(db, campaign, 1)
+    assert [n.province_code for n in noms] == ["14", "16", "19"]
+    assert [n.district_th for n in noms] == ["บางปะอิน", "เมืองลพบุรี", "แก่งคอย"]
+    assert noms[1].criteria == CRITERIA_TEXT["16"]
+    assert [n.province_code for n in sel.nominees(db, campaign, 2)] == ["12"]
+
+
+def test_each_scorers_sheet_is_kept_and_totals_weigh_criteria_equally(store):
+    db, campaign = store
+    sel.record_scores(db, campaign, 1, "14", "insp-a", {1: 5, 2: 4, 3: 3, 4: 2}, ON, note="เด่นด้านข้อมูล")
+    sel.record_scores(db, campaign, 1, "14", "insp-b", {1: 1, 2: 1, 3: 1, 4: 1}, ON)
+    sel.record_scores(db, campaign, 1, "16", "insp-a", {1: 5, 2: 5, 3: 5, 4: 5}, ON)
+    sheet = sel.zone_sheet(db, campaign, 1, ON)
+    assert sheet.total("14", "insp-a") == 14
+    assert sheet.total("14", "insp-b") == 4
+    assert sheet.total("14") == 18
+    assert sheet.criterion_total("14", 1) == 6
+    assert sheet.max_total == 20
+    assert sheet.notes == {"insp-a": {"14": "เด่นด้านข้อมูล"}}
+    # a scorer changing a score replaces only that score on that scorer's sheet
+    sel.record_scores(db, campaign, 1, "14", "insp-b", {2: 3}, ON)
+    assert sel.zone_sheet(db, campaign, 1, ON).total("14", "insp-b") == 6
+    assert sel.zone_sheet(db, campaign, 1, ON).total("14", "insp-a") == 14
+
+
+@pytest.mark.parametrize("scores", [{1: 6}, {1: -1}, {5: 1}])
+def test_a_score_outside_the_scale_or_criteria_is_refused(store, scores):
+    db, campaign = store
+    with pytest.raises(sel.SelectionError) as err:
+        sel.record_scores(db, campaign, 1, "14", "insp-a", scores, ON)
+    assert err.value.th
+    assert db.execute("SELECT COUNT(*) FROM selection_scores").fetchone()[0] == 0
+
+
+def test_a_province_of_another_zone_cannot_be_scored_or_chosen(store):
+    db, campaign = store
+    with pytest.raises(sel.SelectionError):
+        sel.record_scores(db, campaign, 1, "12", "insp-a", {1: 3}, ON)
+    with pytest.raises(sel.SelectionError):
+        sel.choose(db, campaign, 1, "12", "insp-a", ON)
+
+
+def test_the_choice_is_recorded_with_who_and_when_and_can_change_before_the_deadline(store):
+    db, campaign = store
+    sel.choose(db, campaign, 1, "14", "insp-a", ON)
+    choice = sel.choose(db, campaign, 1, "16", "insp-b", DEADLINE)
+    assert (choice.province_code, choice.district_th, choice.chosen_by) == ("16", "เมืองลพบุรี", "insp-b")
+    assert choice.chosen_at
+    events = [(e["action"], e["province_code"], e["actor"]) for e in sel.history(db, campaign, 1)]
+    assert events == [("choose", "14", "insp-a"), ("choose", "16", "insp-b")]
+
+
+def test_after_the_deadline_the_zone_is_locked_until_staff_reopen_it(store):
+    db, campaign = store
+    sel.choose(db, campaign, 1, "14", "insp-a", DEADLINE)
+    after = DEADLINE + timedelta(days=1)
+    assert sel.is_locked(db, campaign, 1, after)
+    with pytest.raises(sel.SelectionError):
+        sel.choose(db, campaign, 1, "16", "insp-a", after)
+    with pytest.raises(sel.SelectionError):
+        sel.record_scores(db, campaign, 1, "16", "insp-a", {1: 1}, after)
+    assert sel.zone_sheet(db, campaign, 1, after).choice.province_code == "14"
+    sel.reopen(db, campaign, 1, "planning-staff", until=after + timedelta(days=2))
+    assert not sel.is_locked(db, campaign, 1, after)
+    assert sel.choose(db, campaign, 1, "16", "insp-a", after).province_code == "16"
+    assert sel.is_locked(db, campaign, 1, after + timedelta(days=3))
+    assert sel.is_locked(db, campaign, 2, after)  # reopening one zone leaves the others locked
+
+
+def test_the_national_view_lists_18_zones_and_which_have_not_chosen(store):
+    db, campaign = store
+    sel.choose(db, campaign, 2, "12", "insp-c", ON)
+    choices = sel.national_choices(db, campaign)
+    assert [c.zone for c in choices] == list(range(1, 19))
+    assert [c.zone for c in choices if c.province_code] == [2]
+    assert choices[1].district_th == "ปากเกร็ด"
+
+
+def test_a_zone_selection_must_name_a_role_model_campaign(tmp_path):
+    from digest_fixtures import write_config
+
+    config = write_config(tmp_path / "c.toml", """
+[[campaigns]]
+id = "z"
+kind = "zone_selection"
+title_th = "x"
+nominations = "nothing"
+deadline = 2021-04-30
+""", tmp_path / "a.db")
+    with pytest.raises(ConfigError, match="nominations"):
+        load_campaigns(config)
