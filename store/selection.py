@@ -33,7 +33,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from areaplan.core.campaigns import CRITERIA_TH, Campaign
-from areaplan.core.clock import utcnow
+from areaplan.core.clock import to_bangkok, utcnow
 from areaplan.store.errors import StoreError
 from areaplan.store.rows import rows_as_dicts
 from areaplan.store.schema import run_script
@@ -410,7 +410,7 @@ def score_rows(db: sqlite_utils.Database, campaign: Campaign) -> list[dict[str, 
             "เขตตรวจราชการ": r["zone"], "ผู้ให้คะแนน": r["scorer"], "จังหวัด": r["province_th"],
             "อำเภอ": r["district_th"], **{f"หลักเกณฑ์ที่ {c}": None for c in CRITERIA},
             "รวม": 0, f"คะแนนเต็ม (ข้อละ {campaign.scale})": campaign.scale * len(CRITERIA),
-            "หมายเหตุ": r["note"], "บันทึกเมื่อ": r["updated_at"],
+            "หมายเหตุ": r["note"], "บันทึกเมื่อ (เวลาไทย)": _local(r["updated_at"]),
         })
         row[f"หลักเกณฑ์ที่ {r['criterion']}"] = r["score"]
         row["รวม"] += r["score"]
@@ -432,6 +432,11 @@ def result_rows(db: sqlite_utils.Database, campaign: Campaign, on: date) -> list
                 "ได้รับคัดเลือก": "ใช่" if sheet.choice.province_code == n.province_code else "",
                 "ผู้บันทึกการคัดเลือก": sheet.choice.chosen_by if sheet.choice.province_code == n.province_code
                 else None,
-                "บันทึกเมื่อ": sheet.choice.chosen_at if sheet.choice.province_code == n.province_code else None,
+                "บันทึกเมื่อ (เวลาไทย)": _local(sheet.choice.chosen_at)
+                if sheet.choice.province_code == n.province_code else None,
             })
     return out
+
+
+def _local(at: str | None) -> str | None:
+    return to_bangkok(at).strftime("%Y-%m-%d %H:%M") if at else None

@@ -125,3 +125,50 @@ deadline = 2021-04-30
 """, tmp_path / "a.db")
     with pytest.raises(ConfigError, match="nominations"):
         load_campaigns(config)
+
+
+def test_export_writes_each_scorers_sheet_and_the_results_with_thai_headers(store, tmp_path):
+    from openpyxl import load_workbook
+
+    from areaplan.digest.export import export
+
+    db, campaign = store
+    sel.record_scores(db, campaign, 1, "14", "insp-a", {1: 5, 2: 4, 3: 3, 4: 2}, ON, note="=SUM(A1)")
+    sel.record_scores(db, campaign, 1, "14", "insp-b", {1: 1, 2: 2, 3: 1, 4: 1}, ON)
+    sel.choose(db, campaign, 1, "14", "insp-a", ON)
+    (path,) = export(db, tmp_path / "out", ON, ("xlsx",), (campaign,))
+    wb = load_workbook(path)
+    scores = list(wb["selection_scores"].values)
+    assert scores[0][:5] == ("เขตตรวจราชการ", "ผู้ให้คะแนน", "จังหวัด", "อำเภอ", "หลักเกณฑ์ที่ 1")
+    by_scorer = {r[1]: dict(zip(scores[0], r, strict=True)) for r in scores[1:]}
+    assert set(by_scorer) == {"insp-a", "insp-b"}
+    assert by_scorer["insp-a"]["รวม"] == 14 and by_scorer["insp-b"]["รวม"] == 5
+    assert by_scorer["insp-a"]["จังหวัด"] == "พระนครศรีอยุธยา"
+    assert by_scorer["insp-a"]["หมายเหตุ"] == "=SUM(A1)"  # stored as text, never a formula
+    results = list(wb["selection_results"].values)
+    rows = [dict(zip(results[0], r, strict=True)) for r in results[1:]]
+    ayutthaya = next(r for r in rows if r["จังหวัด"] == "พระนครศรีอยุธยา")
+    assert (ayutthaya["คะแนนรวม"], ayutthaya["จำนวนผู้ให้คะแนน"], ayutthaya["ได้รับคัดเลือก"]) == (19, 2, "ใช่")
+    assert ayutthaya["คะแนนเฉลี่ย"] == 9.5
+    assert {r["เขตตรวจราชการ"] for r in rows} == {1, 2}
+    assert sum(1 for r in rows if r["ได้รับคัดเลือก"] == "ใช่") == 1
+
+
+def test_the_command_line_scores_chooses_and_refuses_after_the_deadline(tmp_path):
+    from click.testing import CliRunner
+
+    from areaplan.app.cli import main
+
+    selection_db(tmp_path)
+    base = ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "areaplan.db"), "selection"]
+    run = CliRunner().invoke
+    ok = run(main, [*base, "score", "--zone", "1", "--province", "16", "--by", "insp-a", "--date", "2021-04-10",
+                    "5", "4", "5", "4"])
+    assert ok.exit_code == 0, ok.output
+    ok = run(main, [*base, "choose", "--zone", "1", "--province", "16", "--by", "insp-a", "--date", "2021-04-10"])
+    assert ok.exit_code == 0 and "เมืองลพบุรี" in ok.output
+    late = run(main, [*base, "choose", "--zone", "1", "--province", "14", "--by", "insp-a", "--date", "2021-05-01"])
+    assert late.exit_code == 2 and "locked" in late.output
+    shown = run(main, [*base, "show", "--date", "2021-05-01"])
+    assert "ลพบุรี / อำเภอเมืองลพบุรี (insp-a)" in shown.output
+    assert shown.output.count("ยังไม่ได้เลือก") == 17
