@@ -381,3 +381,51 @@ def _month(value: str, where: str) -> str:
     if year > 2400:
         raise ConfigError(f"{where} = {value!r} looks like a Buddhist-era year; write the Gregorian year (B.E. - 543)")
     return f"{year:04d}-{month:02d}"
+
+
+@dataclass(frozen=True)
+class ProvinceContacts:
+    """``[provinces]``: the addresses a province is written to; ``[reminders]`` options.
+
+    Example::
+
+        [provinces]
+        "16" = ["lopburi.dopa@example.go.th"]
+        "14" = { email = ["ayutthaya@example.go.th", "plad.ayutthaya@example.go.th"] }
+
+        [reminders]
+        cc_zone_inspectors = true   # Cc each province's zone inspectors ([digest.recipients])
+    """
+
+    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)  # province code -> addresses
+    cc_zone_inspectors: bool = False
+
+    def known_sender(self, address: str | None, senders: dict[str, str]) -> bool:
+        """A sender we may reply to: listed in ``[provinces]`` or ``[senders]`` (address or domain)."""
+        if not address:
+            return False
+        addr = getaddresses([address])[0][1].lower()
+        if not addr or "@" not in addr:
+            return False
+        domain = addr.rpartition("@")[2]
+        listed = {a for addrs in self.emails.values() for a in addrs}
+        keys = {k.lower() for k in senders}
+        return addr in listed or addr in keys or domain in keys or f"@{domain}" in keys
+
+
+def load_province_contacts(cfg: Config) -> ProvinceContacts:
+    t = _table(cfg, "provinces")
+    emails: dict[str, tuple[str, ...]] = {}
+    for code, value in t.items():
+        where = f"provinces.{code}"
+        if not (str(code).isdigit() and len(str(code)) == 2):
+            raise ConfigError(f'{where}: keys are two-digit province codes like "16" (ลพบุรี), not {code!r}')
+        if isinstance(value, dict):
+            value = value.get("email", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f'{where} must be an address or a list of addresses, like ["office@example.go.th"]')
+        emails[str(code)] = tuple(dict.fromkeys(_address(v, f"{where}[{i}]") for i, v in enumerate(value)))
+    r = _table(cfg, "reminders")
+    return ProvinceContacts(emails=emails, cc_zone_inspectors=_get(r, "cc_zone_inspectors", bool, "reminders", False))
