@@ -159,3 +159,19 @@ def test_old_mail_is_not_answered_when_acknowledgements_are_switched_on(tmp_path
     store(config, db, form_mail(tmp_path, LOPBURI, "ลพบุรี", "เมืองลพบุรี", at(29)))
     run_acknowledgements(config, db)  # default: the last 7 days only
     assert smtp.received == []
+
+
+def test_the_daemon_schedules_province_mail_only_when_a_campaign_asks_and_its_job_sends(tmp_path, smtp):
+    from areaplan.app.daemon import build_scheduler, default_province_mail
+
+    config, db = setup(tmp_path, smtp)
+    (tmp_path / "off").mkdir()
+    off, _ = setup(tmp_path / "off", smtp, switch="")
+    never = lambda cfg: "never"  # noqa: E731
+    assert "province-mail" in {j.id for j in build_scheduler(config, poll=never, digest=never).get_jobs()}
+    assert "province-mail" not in {j.id for j in build_scheduler(off, poll=never, digest=never).get_jobs()}
+    now = datetime.now(UTC).astimezone()
+    store(config, db, form_mail(tmp_path, LOPBURI, "ลพบุรี", "เมืองลพบุรี", now))
+    summary = default_province_mail(config)
+    assert summary.startswith("acknowledge: 1 sent") and len(acks(smtp)) == 1
+    assert default_province_mail(config).startswith("acknowledge: 0 sent")
