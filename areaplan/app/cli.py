@@ -52,7 +52,14 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbo
 
 
 def _register() -> None:
-    from areaplan.app import cli_demo, cli_digest, cli_ingest, cli_parse, cli_province_mail, cli_selection
+    from areaplan.app import (
+        cli_demo,
+        cli_digest,
+        cli_ingest,
+        cli_parse,
+        cli_province_mail,
+        cli_selection,
+    )
 
     for module in (cli_demo, cli_ingest, cli_parse, cli_digest, cli_selection, cli_province_mail):
         for command in module.COMMANDS:
