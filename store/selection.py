@@ -273,6 +273,11 @@ def national_choices(db: sqlite_utils.Database, campaign: Campaign) -> list[Choi
     return [_choice(db, campaign, z, zone_name(db, z)) for z in zone_numbers(db)]
 
 
+def stages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The stored zone-unit campaigns (``campaigns`` rows of kind zone_selection): id, title_th, deadline."""
+    return rows_as_dicts(db, "SELECT id, title_th, deadline FROM campaigns WHERE kind = 'zone_selection' ORDER BY id")
+
+
 def history(db: sqlite_utils.Database, campaign: Campaign, zone: int) -> list[dict[str, Any]]:
     """The zone's events, oldest first: action, province, actor, at, detail (dict)."""
     rows = rows_as_dicts(
