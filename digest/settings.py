@@ -298,7 +298,6 @@ def _province_side(t: dict[str, Any], where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}.remind_days_before must be between 0 and 60 days, not {before}")
     return {
         "acknowledge": _get(t, "acknowledge", bool, where, False),
-        "acknowledge_decisions": _get(t, "acknowledge_decisions", bool, where, False),
         "remind_days_before": None if before == -1 else before,
         "remind_after": _get(t, "remind_after", bool, where, False),
     }

@@ -183,16 +183,17 @@ class ZoneSheet:
 # --------------------------------------------------------------------------- reading
 
 _NOMINEES_SQL = """
-WITH period AS (SELECT period FROM campaign_periods WHERE campaign_id = :nominations)
+WITH period AS (SELECT kind, period FROM campaign_periods WHERE campaign_id = :nominations)
 SELECT s.id, s.key, s.province_code, p.name_th AS province_th, s.district_code, d.name_th AS district_th,
        s.received_at, s.reporter_name, s.reporter_position, s.image_count, s.needs_review, s.narrative,
        s.criteria,
-       (SELECT COUNT(*) FROM submissions v WHERE v.campaign = 'role_model' AND v.period = s.period
+       (SELECT COUNT(*) FROM submissions v WHERE v.campaign = s.campaign AND v.period = s.period
             AND v.province_code = s.province_code) AS versions
 FROM submissions s
+JOIN period ON s.campaign = period.kind AND s.period = period.period
 JOIN provinces p ON p.code = s.province_code
 LEFT JOIN districts d ON d.code = s.district_code
-WHERE s.campaign = 'role_model' AND s.is_current = 1 AND s.period IN (SELECT period FROM period)
+WHERE s.is_current = 1
   AND p.zone = :zone
 ORDER BY s.province_code
 """

@@ -133,7 +133,6 @@ class Campaign:
     nominations: str | None = None  # zone_selection: the id of the role_model campaign it scores
     scale: int = 10  # zone_selection: each criterion is scored 0..scale (weights are equal)
     acknowledge: bool = False  # reply to each stored submission (off by default)
-    acknowledge_decisions: bool = False  # also say what was decided after a review
     remind_days_before: int | None = None  # reminders N days before the due date (None: off)
     remind_after: bool = False  # and one the day after the due date
 
