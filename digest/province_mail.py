@@ -109,8 +109,22 @@ def _period_th(campaign: str, period: str, settings: DigestSettings) -> str:
     return f"ปี {_digits(int(period[:4]) + 543, settings)}" if period[:4].isdigit() else period
 
 
+def unread_text(c: pm.AckCandidate, settings: DigestSettings) -> str:
+    """The reply to a message that could not be read as a form: a person will look at it."""
+    lines = ["เรียน ผู้ส่ง", "",
+             "กองวิชาการและแผนงาน กรมการปกครอง ได้รับอีเมลของท่านเมื่อ "
+             f"{thai_datetime(c.received_at, style=settings.date_style, thai_digits=settings.thai_digits)} "
+             "แต่ระบบยังอ่านไม่ได้ว่าเป็นแบบรายงานของจังหวัดใด เจ้าหน้าที่จะตรวจสอบอีกครั้ง", ""]
+    lines += [f"  ({r})" for r in (c.review_reasons or "").splitlines() if r.strip()]
+    lines += ["", "หากเป็นแบบรายงาน กรุณาตรวจสอบว่าแนบไฟล์ที่เปิดอ่านได้ (PDF หรือ Word) และระบุชื่อจังหวัดและอำเภอ "
+              "หรือตอบกลับอีเมลนี้เพื่อแจ้งข้อมูล", "", "จึงเรียนมาเพื่อโปรดทราบ", "", SIGNATURE]
+    return "\n".join(lines)
+
+
 def ack_text(c: pm.AckCandidate, settings: DigestSettings) -> str:
     """The acknowledgement's Thai body for one stored message."""
+    if not c.submissions:
+        return unread_text(c, settings)
     provinces = sorted({s.province_th for s in c.submissions if s.province_th})
     lines = [f"เรียน ที่ทำการปกครองจังหวัด{provinces[0]}" if len(provinces) == 1 else "เรียน ผู้ส่งแบบรายงาน", "",
              "กองวิชาการและแผนงาน กรมการปกครอง ได้รับอีเมลของท่านเรียบร้อยแล้ว เมื่อ "
@@ -181,7 +195,8 @@ def acknowledgements(
     kinds = tuple(sorted({c.kind for c in campaigns if c.acknowledge}))
     mails: list[OutgoingMail] = []
     refused: list[tuple[pm.AckCandidate, str]] = []
-    for c in pm.ack_candidates(db, kinds, since):
+    candidates = pm.ack_candidates(db, kinds, since) + (pm.unread_candidates(db, since) if kinds else [])
+    for c in candidates:
         reason = automatic_mail(c.raw_header)
         if reason is None and not contacts.known_sender(c.sender, senders):
             reason = "unknown-sender"

@@ -88,6 +88,7 @@ class AckCandidate:
     received_at: str
     raw_header: bytes
     submissions: tuple[AckSubmission, ...]
+    review_reasons: str | None = None  # a message sent to review that made no submission: why
 
     @property
     def key(self) -> str:
@@ -109,6 +110,33 @@ WHERE s.campaign IN ({kinds})
   AND julianday(s.received_at) >= julianday(:since)
 ORDER BY s.message, s.id
 """
+
+
+_UNREAD_SQL = """
+SELECT pm.message, pm.from_addr AS sender, pm.subject, COALESCE(pm.received_at, m.first_seen) AS received_at,
+       pm.review_reasons, m.message_id, r.raw
+FROM parsed_messages pm
+JOIN messages m ON m.id = pm.message
+JOIN raw_messages r ON r.sha256 = m.sha256
+WHERE pm.status = 'review' AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.message = pm.message)
+  AND NOT EXISTS (SELECT 1 FROM province_mail x WHERE x.kind = 'ack' AND x.key = 'message:' || pm.message
+                  AND x.status IN ('sent', 'suppressed'))
+  AND julianday(COALESCE(pm.received_at, m.first_seen)) >= julianday(:since)
+ORDER BY pm.message
+"""
+
+
+def unread_candidates(db: sqlite_utils.Database, since: str) -> list[AckCandidate]:
+    """Messages sent to review that made no submission (nothing could be read as a form)."""
+    out = []
+    for r in rows_as_dicts(db, _UNREAD_SQL, {"since": since}):
+        header = split_header(bytes(r["raw"]))[0]
+        out.append(AckCandidate(
+            message=r["message"], message_id=r["message_id"], references=_header(header, b"references"),
+            sender=r["sender"], subject=r["subject"], received_at=r["received_at"], raw_header=header,
+            submissions=(), review_reasons=r["review_reasons"] or "",
+        ))
+    return out
 
 
 def ack_candidates(db: sqlite_utils.Database, kinds: tuple[str, ...], since: str) -> list[AckCandidate]:

@@ -54,3 +54,20 @@ def form_mail(folder: Path, sender: str, province: str, district: str, when: dat
 
 def at(day: int, hour: int = 10, minute: int = 0, month: int = 3) -> datetime:
     return datetime(2021, month, day, hour, minute, tzinfo=THAI)
+
+
+def unreadable_mail(folder: Path, sender: str, when: datetime) -> tuple[Path, str]:
+    """A message with a damaged PDF and no campaign words: it goes to review with no submission."""
+    n = next(_n)
+    mid = f"unread{n}@province.example.go.th"
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = "dopa.areaplan@example.org"
+    m["Subject"] = "ส่งเอกสาร"
+    m["Date"] = format_datetime(when)
+    m["Message-ID"] = f"<{mid}>"
+    m.set_content("ตามไฟล์แนบ")
+    m.add_attachment(b"%PDF-1.4 damaged " * 20, maintype="application", subtype="pdf", filename="report.pdf")
+    path = folder / f"m{n:03d}.eml"
+    path.write_bytes(bytes(m))
+    return path, mid

@@ -175,3 +175,29 @@ def test_the_daemon_schedules_province_mail_only_when_a_campaign_asks_and_its_jo
     summary = default_province_mail(config)
     assert summary.startswith("acknowledge: 1 sent") and len(acks(smtp)) == 1
     assert default_province_mail(config).startswith("acknowledge: 0 sent")
+
+
+def test_a_message_that_could_not_be_read_gets_a_reply_that_a_person_will_check(tmp_path, smtp):
+    from province_mail_fixtures import unreadable_mail
+
+    config, db = setup(tmp_path, smtp)
+    mail = unreadable_mail(tmp_path, LOPBURI, at(29))
+    store(config, db, mail)
+    assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
+    run_acknowledgements(config, db, since=SINCE)
+    run_acknowledgements(config, db, since=SINCE)
+    (msg,) = acks(smtp)
+    assert msg["In-Reply-To"] == f"<{mail[1]}>"
+    body = text_part(msg)
+    assert "ระบบยังอ่านไม่ได้ว่าเป็นแบบรายงานของจังหวัดใด เจ้าหน้าที่จะตรวจสอบอีกครั้ง" in body
+    assert "report.pdf" in body
+
+
+def test_an_unreadable_message_from_an_unknown_sender_gets_nothing(tmp_path, smtp):
+    from province_mail_fixtures import unreadable_mail
+
+    config, db = setup(tmp_path, smtp)
+    store(config, db, unreadable_mail(tmp_path, "someone@example.net", at(29)))
+    run_acknowledgements(config, db, since=SINCE)
+    assert acks(smtp) == []
+    assert [r["reason"] for r in ledger(db, "ack")] == ["unknown-sender"]
