@@ -201,3 +201,32 @@ def test_an_unreadable_message_from_an_unknown_sender_gets_nothing(tmp_path, smt
     run_acknowledgements(config, db, since=SINCE)
     assert acks(smtp) == []
     assert [r["reason"] for r in ledger(db, "ack")] == ["unknown-sender"]
+
+
+def test_a_refused_reply_is_recorded_failed_and_the_next_run_sends_it_once(tmp_path, smtp):
+    config, db = setup(tmp_path, smtp)
+    store(config, db, form_mail(tmp_path, LOPBURI, "ลพบุรี", "เมืองลพบุรี", at(29)))
+    smtp.refuse.add(LOPBURI)
+    first = run_acknowledgements(config, db, since=SINCE)
+    assert first.failed and acks(smtp) == []
+    assert ledger(db, "ack")[0]["status"] == "failed"
+    smtp.refuse.clear()
+    run_acknowledgements(config, db, since=SINCE)
+    run_acknowledgements(config, db, since=SINCE)
+    assert len(acks(smtp)) == 1 and ledger(db, "ack")[0]["attempts"] == 2
+
+
+def test_an_smtp_server_that_is_down_leaves_the_reply_for_the_next_run(tmp_path):
+    from digest_fixtures import SmtpServer
+
+    sink = SmtpSink()
+    server = SmtpServer(sink)  # not started: the port refuses connections
+    config, db = setup(tmp_path, sink)
+    store(config, db, form_mail(tmp_path, LOPBURI, "ลพบุรี", "เมืองลพบุรี", at(29)))
+    assert run_acknowledgements(config, db, since=SINCE).failed
+    server.start()
+    try:
+        assert len(run_acknowledgements(config, db, since=SINCE).sent) == 1
+    finally:
+        server.stop()
+    assert len(acks(sink)) == 1
