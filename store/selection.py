@@ -215,6 +215,32 @@ def nominees(db: sqlite_utils.Database, campaign: Campaign, zone: int) -> list[N
     return out
 
 
+def nominee_versions(db: sqlite_utils.Database, campaign: Campaign, province_code: str) -> list[dict[str, Any]]:
+    """Every version the province sent for the nominating period, oldest first (the nominee's history)."""
+    return rows_as_dicts(
+        db,
+        """SELECT s.id, s.key, s.message, s.received_at, s.district_code, d.name_th AS district_th,
+                  s.image_count, s.needs_review, s.review_reasons, s.is_current
+           FROM submissions s
+           JOIN campaign_periods cp ON cp.campaign_id = :nominations AND s.campaign = cp.kind
+                AND s.period = cp.period
+           LEFT JOIN districts d ON d.code = s.district_code
+           WHERE s.province_code = :province ORDER BY julianday(s.received_at), s.id""",
+        {"nominations": campaign.nominations, "province": province_code},
+    )
+
+
+def nominee_photos(db: sqlite_utils.Database, nominee: Nominee) -> list[dict[str, Any]]:
+    """The photos of the nominee's current submission: sha256, mime type, size, stored path, filename."""
+    return rows_as_dicts(
+        db,
+        """SELECT i.sha256, i.mime_type, i.width, i.height, i.path, mi.filename
+           FROM submissions s JOIN message_images mi ON mi.message = s.message
+           JOIN images i ON i.sha256 = mi.image WHERE s.id = ? ORDER BY mi.filename, i.sha256""",
+        [nominee.submission_id],
+    )
+
+
 def zone_name(db: sqlite_utils.Database, zone: int) -> str:
     row = db.execute("SELECT name_th FROM zones WHERE zone = ?", [zone]).fetchone()
     if row is None:

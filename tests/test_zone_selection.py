@@ -172,3 +172,42 @@ def test_the_command_line_scores_chooses_and_refuses_after_the_deadline(tmp_path
     shown = run(main, [*base, "show", "--date", "2021-05-01"])
     assert "ลพบุรี / อำเภอเมืองลพบุรี (insp-a)" in shown.output
     assert shown.output.count("ยังไม่ได้เลือก") == 17
+
+
+def test_a_nominees_history_lists_every_version_the_province_sent(store):
+    from digest_fixtures import add_submission, district_code
+
+    db, campaign = store
+    add_submission(db, "16", "2021-03-31T08:00:00+07:00", district=district_code(db, "16", "โคกสำโรง"))
+    versions = sel.nominee_versions(db, campaign, "16")
+    assert [v["district_th"] for v in versions] == ["เมืองลพบุรี", "โคกสำโรง"]
+    assert [v["is_current"] for v in versions] == [0, 1]
+    (lopburi,) = [n for n in sel.nominees(db, campaign, 1) if n.province_code == "16"]
+    assert (lopburi.district_th, lopburi.versions) == ("โคกสำโรง", 2)
+
+
+def test_a_score_keeps_the_district_it_was_given_for(store):
+    from digest_fixtures import add_submission, district_code, rows
+
+    db, campaign = store
+    sel.record_scores(db, campaign, 1, "16", "insp-a", {1: 4}, ON)
+    add_submission(db, "16", "2021-03-31T08:00:00+07:00", district=district_code(db, "16", "โคกสำโรง"))
+    (row,) = rows(db, "SELECT district_code FROM selection_scores")
+    assert row["district_code"] == district_code(db, "16", "เมืองลพบุรี")
+    assert sel.nominees(db, campaign, 1)[1].district_code == district_code(db, "16", "โคกสำโรง")
+
+
+def test_a_nominees_photos_are_those_of_its_current_submission(store):
+    db, campaign = store
+    (ayutthaya,) = [n for n in sel.nominees(db, campaign, 1) if n.province_code == "14"]
+    message = db.execute("SELECT message FROM submissions WHERE id = ?", [ayutthaya.submission_id]).fetchone()[0]
+    for i in range(2):
+        sha = f"{i:064x}"
+        db.execute("INSERT INTO images (sha256, mime_type, width, height, size, path) VALUES (?, 'image/jpeg',"
+                   " 640, 480, 1000, ?)", [sha, f"images/{sha[:2]}/{sha}.jpg"])
+        db.execute("INSERT INTO message_images (message, image, filename, source) VALUES (?, ?, ?, 'attachment')",
+                   [message, sha, f"photo{i}.jpg"])
+    photos = sel.nominee_photos(db, ayutthaya)
+    assert [p["filename"] for p in photos] == ["photo0.jpg", "photo1.jpg"]
+    (lopburi,) = [n for n in sel.nominees(db, campaign, 1) if n.province_code == "16"]
+    assert sel.nominee_photos(db, lopburi) == []
