@@ -137,6 +137,18 @@ def png(grid: list[Tile]) -> bytes:
         x, y = GAP + t.col * (TILE + GAP), GAP + t.row * (TILE + GAP)
         draw.rounded_rectangle((x, y, x + TILE, y + TILE), radius=6, fill=bg)
         draw.text((x + TILE / 2, y + TILE / 2), t.abbr, fill=fg, font=font, anchor="mm")
+    _legend(draw, grid)
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _legend(draw, grid: list[Tile]) -> None:  # noqa: ANN001  (a Pillow ImageDraw)
+    """Colour, label and count per status, in the empty sea east of the south."""
+    counts = {key: sum(1 for t in grid if t.status == key) for key in STATUS_STYLE}
+    x0, y0 = GAP + 4 * (TILE + GAP), GAP + 11 * (TILE + GAP)
+    font = _font(16)
+    for i, (key, (bg, _, label)) in enumerate(STATUS_STYLE.items()):
+        y = y0 + i * 30
+        draw.rounded_rectangle((x0, y, x0 + 20, y + 20), radius=4, fill=bg)
+        draw.text((x0 + 30, y + 10), f"{label} {counts[key]}", fill="#1f2937", font=font, anchor="lm")
