@@ -221,3 +221,6 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         s = subs[0] if subs else None
         if before is not None and (s is None or tuple(before) != (s.campaign, s.period, s.province_code)):
             refresh_current(db, *before)
+        from areaplan.store.decisions import apply_decisions
+
+        apply_decisions(db, message)

@@ -34,7 +34,7 @@ FINAL = ("sent", "suppressed")
 
 
 def province_mail_table(db: sqlite_utils.Database) -> None:
-    """0008: the ledger of acknowledgements and reminders sent to provinces."""
+    """0009: the ledger of acknowledgements and reminders sent to provinces."""
     run_script(
         db,
         """

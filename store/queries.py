@@ -27,7 +27,7 @@ def search_submissions(db: sqlite_utils.Database, query: str, limit: int = 20) -
         FROM submissions_fts f JOIN submissions s ON s.id = f.rowid
         LEFT JOIN provinces p ON p.code = s.province_code
         LEFT JOIN districts d ON d.code = s.district_code
-        WHERE submissions_fts MATCH ? ORDER BY rank LIMIT ?"""
+        WHERE submissions_fts MATCH ? AND s.excluded = 0 ORDER BY rank LIMIT ?"""
     rows = [dict(r) for r in db.query(sql, [match, limit])]
     for r in rows:
         r["excerpt"] = excerpt(r.pop("narrative") or "", query.strip()) or r["snippet"]

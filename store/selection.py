@@ -58,7 +58,7 @@ class SelectionError(StoreError):
 
 
 def selection_tables(db: sqlite_utils.Database) -> None:
-    """0007: zone selection (scores, notes, choices, reopenings, history)."""
+    """0008: zone selection (scores, notes, choices, reopenings, history)."""
     run_script(
         db,
         """

@@ -72,7 +72,7 @@ WITH subs AS (
            MIN(date(s.received_at, '+7 hours'))
                OVER (PARTITION BY s.campaign, s.period, s.province_code) AS first_received_on
     FROM submissions s
-    WHERE s.province_code IS NOT NULL AND {_RECEIVED_BEFORE.format(col="s.received_at", cutoff="{cutoff}")}
+    WHERE s.province_code IS NOT NULL AND {{not_excluded}} AND {_RECEIVED_BEFORE.format(col="s.received_at", cutoff="{cutoff}")}
 )
 SELECT cp.campaign_id, cp.kind AS campaign, cp.period, cp.opens_on, cp.due_on,
        p.zone, z.name_th AS zone_name_th, p.code AS province_code, p.name_th AS province_name_th,
@@ -114,7 +114,7 @@ REVIEW_QUEUE_SQL = f"""
 WITH ranked AS (
     SELECT s.*, {_SUBMISSION_RANK} AS rank
     FROM submissions s
-    WHERE {_RECEIVED_BEFORE.format(col="s.received_at", cutoff="{cutoff}")}
+    WHERE {{not_excluded}} AND {_RECEIVED_BEFORE.format(col="s.received_at", cutoff="{cutoff}")}
 ), checked AS (
     SELECT r.*, p.code AS known_code, p.name_th AS province_name_th, p.zone AS province_zone,
            z.name_th AS zone_name_th,
@@ -152,8 +152,11 @@ WHERE pm.status = 'review'
 """
 
 
-def _sql(template: str, cutoff: str) -> str:
-    return template.replace("{cutoff}", cutoff)
+NOT_EXCLUDED = "s.excluded = 0"  # a person decided "not a submission" (store.decisions)
+
+
+def _sql(template: str, cutoff: str, not_excluded: str = NOT_EXCLUDED) -> str:
+    return template.replace("{cutoff}", cutoff).replace("{not_excluded}", not_excluded)
 
 
 def status_tables_and_views(db: sqlite_utils.Database) -> None:
@@ -198,12 +201,15 @@ def create_views(db: sqlite_utils.Database) -> None:
     """(Re)create the status views from the SQL above; a migration that changes it calls this."""
     for view in reversed(VIEWS):
         db.execute(f"DROP VIEW IF EXISTS {view}")
+    # Migrations before 0007 (decisions) create the views before submissions.excluded exists.
+    columns = {r[1] for r in db.execute("PRAGMA table_info(submissions)")}
+    not_excluded = NOT_EXCLUDED if "excluded" in columns else "1"
     run_script(
         db,
         f"""
-        CREATE VIEW province_status AS {_sql(PROVINCE_STATUS_SQL, OPEN_END)};
+        CREATE VIEW province_status AS {_sql(PROVINCE_STATUS_SQL, OPEN_END, not_excluded)};
         CREATE VIEW zone_summary AS {ZONE_SUMMARY_SQL.replace("{source}", "province_status")};
-        CREATE VIEW review_queue AS {_sql(REVIEW_QUEUE_SQL, OPEN_END)};
+        CREATE VIEW review_queue AS {_sql(REVIEW_QUEUE_SQL, OPEN_END, not_excluded)};
         """,
     )
 
@@ -271,5 +277,6 @@ def submissions_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         LEFT JOIN provinces p ON p.code = s.province_code
         LEFT JOIN zones z ON z.zone = p.zone
         LEFT JOIN districts d ON d.code = s.district_code
+        WHERE s.excluded = 0
         ORDER BY julianday(s.received_at), s.id""", {})
 

@@ -58,10 +58,13 @@ def _register() -> None:
         cli_ingest,
         cli_parse,
         cli_province_mail,
+        cli_review,
         cli_selection,
+        cli_serve,
     )
 
-    for module in (cli_demo, cli_ingest, cli_parse, cli_digest, cli_selection, cli_province_mail):
+    for module in (cli_demo, cli_ingest, cli_parse, cli_review, cli_digest, cli_serve, cli_selection,
+                   cli_province_mail):
         for command in module.COMMANDS:
             main.add_command(command)
 

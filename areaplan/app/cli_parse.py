@@ -67,27 +67,37 @@ def search(app: AppContext, query: str, limit: int) -> None:
                    f"{r['district'] or '?':<16} {r['excerpt']}")
 
 
-@click.command()
+@click.group(invoke_without_command=True)
+@click.option("--zone", type=click.IntRange(1, 18), default=None, help="Only this inspection zone's items.")
+@click.option("--reason", "reason", default=None, help="Only items with this reason code (or code prefix: district).")
 @click.option("--limit", default=50, show_default=True)
-@click.pass_obj
+@click.pass_context
 @friendly_errors
-def review(app: AppContext, limit: int) -> None:
-    """List messages waiting for a person, with the reason for each.
+def review(ctx: click.Context, zone: int | None, reason: str | None, limit: int) -> None:
+    """List what waits for a person, with the reasons; show one item; record a decision.
 
     \b
     Example:
       areaplan review
+      areaplan review --zone 8 --reason district
+      areaplan review show 30
+      areaplan review decide 30 set district=ถลาง --by somchai --note "ดูจากแบบฟอร์ม"
     """
-    from areaplan.store.queries import review_items
+    if ctx.invoked_subcommand is not None:
+        return
+    from areaplan.store.decisions import queue
 
-    rows = review_items(app.db(), limit)
+    app: AppContext = ctx.obj
+    rows = queue(app.db(), zone=zone, reason=reason, limit=limit)
     if not rows:
         click.echo("nothing to review")
     for r in rows:
         where = f"  จังหวัด{r['province_name_th']}" if r["province_name_th"] else ""
-        click.echo(f"#{r['message']}  {thai_time(r['received_at'])}{where}  {r['sender']}  {r['subject']}")
-        for reason in (r["reasons"] or "").splitlines():
-            click.echo(f"    - {reason}")
+        click.echo(f"#{r['key']}  {thai_time(r['received_at'])}{where}  {r['sender']}  {r['subject']}")
+        for line in (r["reasons"] or "").splitlines():
+            click.echo(f"    - {line}")
+        if r["codes"]:
+            click.echo(f"    codes: {r['codes']}")
 
 
 COMMANDS = [reparse, search, review]

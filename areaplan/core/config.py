@@ -234,6 +234,18 @@ def secret(cfg: Config, env_name: str, file_key: str) -> str | None:
     return node if isinstance(node, str) and node else None
 
 
+def secret_table(cfg: Config, file_key: str) -> dict[str, Any]:
+    """A whole table of the secret file (``desk.users``), or {} when there is none."""
+    if cfg.secrets_file is None:
+        return {}
+    node: Any = _read_secret_file(cfg.secrets_file)
+    for part in file_key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return {}
+        node = node[part]
+    return node if isinstance(node, dict) else {}
+
+
 def _read_secret_file(path: Path) -> dict[str, Any]:
     try:
         st = path.stat()

@@ -77,6 +77,10 @@ _KINDS = (
     # zone
     ReasonKind("zone.mismatch", REVIEW, "แบบรายงานระบุเขตไม่ตรงกับเขตตรวจราชการของจังหวัด: {evidence}",
                "the zone written on the form differs from the province's zone"),
+    # people's decisions (store.decisions)
+    ReasonKind("decision.basis_changed", REVIEW,
+               "ระบบอ่านค่าใหม่ไม่ตรงกับที่เจ้าหน้าที่ตัดสินไว้ (คำตัดสิน {evidence}) โปรดตรวจอีกครั้ง",
+               "the parser now reads something else than the decision was based on"),
 )
 
 REASONS: dict[str, ReasonKind] = {}
