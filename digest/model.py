@@ -76,6 +76,7 @@ class ProvinceLine:
     days_late: int | None  # late: days after the due date it came; missing and overdue: days overdue
     days_left: int | None  # missing and not yet due: days until the due date (0: due today)
     review_reasons: tuple[str, ...] = ()
+    key: str | None = None  # the current submission's key (its desk page)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class ReviewItem:
     sender: str | None
     subject: str | None
     reasons: tuple[str, ...]
+    key: str | None = None  # the submission's (or message's) key: its desk page
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ def _line(r: dict[str, Any], on: date) -> ProvinceLine:
         days_late=days_late,
         days_left=days_left,
         review_reasons=split_reasons(r["review_reasons"]) if status == "needs_review" else (),
+        key=desk_key(r["submission_id"], r["message"]),
     )
 
 
@@ -292,7 +295,17 @@ def _review_item(r: dict[str, Any]) -> ReviewItem:
         period=r["period"], received_at=r["received_at"], province_code=r["province_code"],
         province_name=r["province_name_th"], zone=r["zone"], sender=r["sender"], subject=r["subject"],
         reasons=split_reasons(r["reasons"]),
+        key=desk_key(r["submission_id"], r["message"]) if r["submission_id"] is not None else str(r["message"]),
     )
+
+
+def desk_key(submission_id: int | None, message: int | None) -> str | None:
+    """The key of a submission from its id (``store.parsed.submission_id`` inverted)."""
+    if submission_id is None or message is None:
+        return None
+    if submission_id == message:
+        return str(message)
+    return f"{message}.{submission_id - (1 << 40) - message * 256}"
 
 
 def _thai_sorted(lines: list[ProvinceLine]) -> list[ProvinceLine]:

@@ -75,6 +75,12 @@ class _Formatter:
     def __init__(self, settings: DigestSettings):
         self.settings = settings
 
+    def desk(self, key: str | None) -> str | None:
+        """The desk page of submission ``key`` when [desk].base_url is set, else None."""
+        if not key or not self.settings.desk_base_url:
+            return None
+        return f"{self.settings.desk_base_url}/-/desk/submission/{key}"
+
     def date(self, d: date | None) -> str:
         if d is None:
             return "-"

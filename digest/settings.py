@@ -86,6 +86,7 @@ class DigestSettings:
     outbox: Path = Path("var/outbox")
     max_review_items: int = 50
     recipients: Recipients = field(default_factory=Recipients)
+    desk_base_url: str | None = None  # [desk].base_url: digest items link to their desk page
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,19 @@ def load_digest_settings(cfg: Config) -> DigestSettings:
         outbox=outbox,
         max_review_items=max_items,
         recipients=_recipients(_get(t, "recipients", dict, "digest", {})),
+        desk_base_url=_desk_base_url(cfg),
     )
+
+
+def _desk_base_url(cfg: Config) -> str | None:
+    """``[desk].base_url`` (http or https), without a trailing slash; None when unset."""
+    desk = cfg.section("desk") or {}
+    url = desk.get("base_url") if isinstance(desk, dict) else None
+    if not url:
+        return None
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"desk.base_url must start with http:// or https://, not {url!r}")
+    return url.rstrip("/")
 
 
 def _recipients(t: dict[str, Any]) -> Recipients:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from areaplan.core.clock import utcnow
 from areaplan.core.errors import AreaplanError
 from areaplan.core.reasons import REASONS, REVIEW
+from areaplan.store.current import refresh_current
 from areaplan.store.schema import run_script
 from areaplan.store.tx import transaction
 
@@ -295,8 +296,6 @@ def apply_decisions(db: sqlite_utils.Database, message: int) -> None:
 
     Idempotent; runs inside the caller's transaction (``save_parsed``) or its own.
     """
-    from areaplan.store.parsed import refresh_current
-
     with transaction(db):
         db.execute("DELETE FROM decision_effects WHERE message = ?", [message])
         db.execute("DELETE FROM reasons WHERE message = ? AND source = 'decision'", [message])

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from areaplan.core.clock import utcnow
 from areaplan.core.reasons import Reason
 from areaplan.core.records import ExtractedImage, ParsedMessage
+from areaplan.store.current import refresh_current
 from areaplan.store.db import files_dir
+from areaplan.store.decisions import apply_decisions
 from areaplan.store.derived import PER_MESSAGE_TABLES
 from areaplan.store.tx import transaction
 
@@ -124,23 +126,6 @@ def _reason_rows(message: int, key: str | None, reasons: list[Reason]) -> list[t
             for r in reasons]
 
 
-def refresh_current(db: sqlite_utils.Database, campaign: str, period: str, province: str | None) -> None:
-    """Mark the newest submission of (campaign, period, province) current, the others not."""
-    if province is None:
-        db.execute(
-            "UPDATE submissions SET is_current = 0 WHERE campaign = ? AND period = ? AND province_code IS NULL",
-            [campaign, period],
-        )
-        return
-    db.execute(
-        """UPDATE submissions SET is_current = (id = (
-               SELECT id FROM submissions WHERE campaign = ? AND period = ? AND province_code = ?
-               ORDER BY received_at DESC, id DESC LIMIT 1))
-           WHERE campaign = ? AND period = ? AND province_code = ?""",
-        [campaign, period, province] * 2,
-    )
-
-
 def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, received_at: str,
                 parser_version: int) -> None:
     """Replace every derived row of ``message`` with ``pm``, in one transaction."""
@@ -221,6 +206,4 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         s = subs[0] if subs else None
         if before is not None and (s is None or tuple(before) != (s.campaign, s.period, s.province_code)):
             refresh_current(db, *before)
-        from areaplan.store.decisions import apply_decisions
-
         apply_decisions(db, message)

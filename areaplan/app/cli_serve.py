@@ -14,7 +14,7 @@ from areaplan.app.context import AppContext
 @click.option("--host", default=None, help="Address to listen on. Default: [desk].host or 127.0.0.1.")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: [desk].port or 8001.")
 @click.option("--demo", is_flag=True,
-              help="Demo logins (demo-staff, demo-analyst, demo-zone8) with a password generated and printed once.")
+              help="Demo logins (demo-staff, demo-analyst, demo-zone6) with a password generated and printed once.")
 @click.option("--hash-password", "hash_only", is_flag=True,
               help="Read a password from the terminal, print its hash for the secret file, and exit.")
 @click.pass_obj
@@ -51,8 +51,8 @@ def serve(app: AppContext, host: str | None, port: int | None, demo: bool, hash_
         h = hash_password(password)
         users = {"demo-staff": User("demo-staff", "staff", None, h),
                  "demo-analyst": User("demo-analyst", "analyst", None, h),
-                 "demo-zone8": User("demo-zone8", "inspector", 8, h)}
-        click.echo(f"demo logins (this run only): demo-staff, demo-analyst, demo-zone8; password: {password}")
+                 "demo-zone6": User("demo-zone6", "inspector", 6, h)}
+        click.echo(f"demo logins (this run only): demo-staff, demo-analyst, demo-zone6; password: {password}")
     else:
         users = load_users(app.config)
         if not users:

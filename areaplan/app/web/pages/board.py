@@ -21,13 +21,22 @@ async def board(request, datasette):
     require(request, "desk", zone)
     with store(datasette) as db:
         summary = desk.zone_board(db, zone)
-        provinces = []
+        provinces, chosen = [], None
         if zone is not None and summary:
-            first = summary[0]
-            provinces = desk.zone_provinces(db, zone, first["campaign_id"], first["period"])
+            chosen = pick_period(summary, request.args.get("period"))
+            provinces = desk.zone_provinces(db, zone, chosen["campaign_id"], chosen["period"])
         zones = desk.zones(db)
     return await render(datasette, request, "desk_board.html",
-                        {"summary": summary, "provinces": provinces, "zone": zone, "zones": zones})
+                        {"summary": summary, "provinces": provinces, "zone": zone, "zones": zones,
+                         "chosen": chosen})
+
+
+def pick_period(summary: list[dict], wanted: str | None) -> dict:
+    """``?period=<campaign id>:<period>``, else the period with the most submissions (latest on a tie)."""
+    for row in summary:
+        if wanted == f"{row['campaign_id']}:{row['period']}":
+            return row
+    return max(summary, key=lambda r: (r["submitted"] or 0, r["due_on"]))
 
 
 ROUTES = [(r"^/-/desk/?$", home), (r"^/-/desk/board$", board)]
