@@ -25,6 +25,12 @@ from areaplan.store import selection as sel
 SCORERS = ("inspector", "staff")  # analysts read only
 
 
+def _deadline_th(campaign) -> str:  # noqa: ANN001
+    from areaplan.digest.thai_dates import thai_date
+
+    return thai_date(campaign.deadline, "long", True) if campaign.deadline else "-"
+
+
 def _stage(datasette):  # noqa: ANN001, ANN202
     stages = [c for c in state(datasette).campaigns if c.kind == "zone_selection"]
     if not stages:
@@ -53,7 +59,7 @@ async def national(request, datasette):
         choices = sel.national_choices(db, campaign)
         grid = _map(db, today_bangkok())
     return await render(datasette, request, "desk_selection.html", {
-        "campaign": campaign, "choices": choices, "not_chosen": [c for c in choices if not c.province_code],
+        "campaign": campaign, "deadline_th": _deadline_th(campaign), "choices": choices, "not_chosen": [c for c in choices if not c.province_code],
         "map": grid})
 
 
@@ -84,7 +90,7 @@ async def zone_page(request, datasette):
                      "photos": sel.nominee_photos(db, n)} for n in sheet.nominees]
         events = sel.history(db, campaign, zone)
     return await render(datasette, request, "desk_selection_zone.html", {
-        "campaign": campaign, "sheet": sheet, "nominees": nominees, "events": events, "zone": zone,
+        "campaign": campaign, "deadline_th": _deadline_th(campaign), "sheet": sheet, "nominees": nominees, "events": events, "zone": zone,
         "CRITERIA_TH": CRITERIA_TH, "mine": sheet.scores.get(actor["id"], {}),
         "my_notes": sheet.notes.get(actor["id"], {}), "may_score": _may_score(actor, zone) and not sheet.locked,
         "may_reopen": may(actor, "decide")})
