@@ -16,9 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from areaplan.core.campaigns import Campaign
 from areaplan.core.clock import end_of_day_utc
 from areaplan.digest.atomic import atomic_path
 from areaplan.store import campaigns
+from areaplan.store import selection as sel
 from areaplan.store import status as st
 
 if TYPE_CHECKING:
@@ -36,8 +38,13 @@ class Table:
     rows: list[dict[str, Any]]
 
 
-def export_tables(db: sqlite_utils.Database, on: date) -> list[Table]:
-    """What an export contains, as of the end of the Thai day ``on``."""
+def export_tables(db: sqlite_utils.Database, on: date, stages: tuple[Campaign, ...] = ()) -> list[Table]:
+    """What an export contains, as of the end of the Thai day ``on``.
+
+    For each zone_selection campaign in ``stages``: every scorer's sheet and the results
+    per nominee (Thai column names), as ``selection_scores`` / ``selection_results``
+    (suffixed with the campaign id when there are several).
+    """
     cutoff = end_of_day_utc(on)
     periods = [p for p in campaigns.all_periods(db) if p.opens_on <= on]
     status_rows = st.province_status_rows(db, cutoff, periods)
@@ -46,11 +53,31 @@ def export_tables(db: sqlite_utils.Database, on: date) -> list[Table]:
         _table("province_status", status_rows),
         _table("zone_summary", st.zone_summary_rows(db, cutoff, periods)),
         _table("review_queue", st.review_rows(db, cutoff)),
-    ]
+    ] + selection_tables(db, on, stages)
 
 
-def _table(name: str, rows: list[dict[str, Any]]) -> Table:
-    return Table(name, list(rows[0]) if rows else [], rows)
+def selection_tables(db: sqlite_utils.Database, on: date, stages: tuple[Campaign, ...]) -> list[Table]:
+    zone_stages = [c for c in stages if c.kind == "zone_selection"]
+    out = []
+    for c in zone_stages:
+        suffix = f"_{c.id}" if len(zone_stages) > 1 else ""
+        out.append(_table(f"selection_scores{suffix}", sel.score_rows(db, c), score_columns(c)))
+        out.append(_table(f"selection_results{suffix}", sel.result_rows(db, c, on), RESULT_COLUMNS))
+    return out
+
+
+def score_columns(c: Campaign) -> list[str]:
+    return ["เขตตรวจราชการ", "ผู้ให้คะแนน", "จังหวัด", "อำเภอ", *(f"หลักเกณฑ์ที่ {n}" for n in sel.CRITERIA),
+            "รวม", f"คะแนนเต็ม (ข้อละ {c.scale})", "หมายเหตุ", "บันทึกเมื่อ (เวลาไทย)"]
+
+
+RESULT_COLUMNS = ["เขตตรวจราชการ", "จังหวัด", "อำเภอที่เสนอ", *(f"หลักเกณฑ์ที่ {n} (รวม)" for n in sel.CRITERIA),
+                  "คะแนนรวม", "จำนวนผู้ให้คะแนน", "คะแนนเฉลี่ย", "ได้รับคัดเลือก", "ผู้บันทึกการคัดเลือก",
+                  "บันทึกเมื่อ (เวลาไทย)"]
+
+
+def _table(name: str, rows: list[dict[str, Any]], columns: list[str] | None = None) -> Table:
+    return Table(name, columns if columns is not None else (list(rows[0]) if rows else []), rows)
 
 
 def _safe_text(value: Any) -> Any:
@@ -117,10 +144,11 @@ def _column_letter(index: int) -> str:
 
 
 def export(
-    db: sqlite_utils.Database, out_dir: Path, on: date, formats: tuple[str, ...] = ("csv", "xlsx")
+    db: sqlite_utils.Database, out_dir: Path, on: date, formats: tuple[str, ...] = ("csv", "xlsx"),
+    stages: tuple[Campaign, ...] = (),
 ) -> list[Path]:
     """Write the export into ``out_dir``; returns the files written."""
-    tables = export_tables(db, on)
+    tables = export_tables(db, on, stages)
     paths: list[Path] = []
     if "csv" in formats:
         paths += write_csv(tables, out_dir)

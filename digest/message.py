@@ -88,5 +88,10 @@ def build_message(
     msg["X-Areaplan-Digest"] = f"{digest_date} {rendered.audience}"
     msg.set_content(rendered.text, subtype="plain", charset="utf-8", cte="base64")
     msg.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="base64")
+    if rendered.images:  # inline pictures: the HTML part becomes multipart/related
+        html_part = msg.get_payload()[-1]
+        for cid, data in rendered.images:
+            html_part.add_related(data, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png",
+                                  disposition="inline")
     return msg
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from areaplan.core.campaigns import CampaignPeriod
+from areaplan.core.campaigns import Campaign, CampaignPeriod
 from areaplan.core.clock import end_of_day_utc
 from areaplan.store import campaigns, gazetteer, runs
+from areaplan.store import selection as sel
 from areaplan.store import status as st
 from areaplan.store.runs import PollHealth
 
@@ -147,6 +148,7 @@ class NationalPeriod:
     title: str
     days_to_due: int
     zones: tuple[ZoneLine, ...]
+    statuses: dict[str, str] = field(default_factory=dict)  # province code -> status (the map)
 
     @property
     def totals(self) -> Counts:
@@ -161,8 +163,24 @@ class NationalDigest:
     review_total: int
     poll: PollHealth
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    province_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (abbr, name)
+    selections: tuple[SelectionBlock, ...] = ()
 
     audience = "national"
+
+
+@dataclass(frozen=True)
+class SelectionBlock:
+    """A zone-selection stage in the national digest: the 18 zones' choices."""
+
+    campaign_id: str
+    title: str
+    deadline: date | None
+    choices: tuple[sel.Choice, ...]
+
+    @property
+    def not_chosen(self) -> tuple[sel.Choice, ...]:
+        return tuple(c for c in self.choices if not c.province_code)
 
 
 def build_digests(
@@ -205,6 +223,7 @@ def build_digests(
                          sum(1 for it in zd.review if (it.campaign, it.period) == (p.kind, p.period)))
                 for zd in zone_digests
             ),
+            statuses={line.code: line.status for zd in zone_digests for line in zd.periods[i].provinces},
         )
         for i, p in enumerate(periods)
     )
@@ -214,10 +233,26 @@ def build_digests(
         review=tuple(review_all[:max_review_items]),
         review_total=len(review_all),
         poll=runs.poll_health(db),
+        province_names=gazetteer.province_names(db),
+        selections=_selections(db, on),
     )
     log.debug("built %d zone digests for %s (%d periods, %d review items)",
               len(zone_digests), on, len(periods), len(review_all))
     return zone_digests, national
+
+
+SELECTION_SHOWN_DAYS = 60  # a zone-selection stage stays in the national digest this long after its deadline
+
+
+def _selections(db: sqlite_utils.Database, on: date) -> tuple[SelectionBlock, ...]:
+    out = []
+    for row in sel.stages(db):
+        deadline = date.fromisoformat(row["deadline"]) if row["deadline"] else None
+        if deadline and (on - deadline).days > SELECTION_SHOWN_DAYS:
+            continue
+        stage = Campaign(id=row["id"], kind="zone_selection", title_th=row["title_th"], deadline=deadline)
+        out.append(SelectionBlock(row["id"], row["title_th"], deadline, tuple(sel.national_choices(db, stage))))
+    return tuple(out)
 
 
 def split_reasons(text: str | None) -> tuple[str, ...]:

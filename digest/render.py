@@ -12,8 +12,10 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from areaplan.core.campaigns import KINDS
+from areaplan.digest import tile_map
 from areaplan.digest.model import NationalDigest, ProvinceLine, ZoneDigest
 from areaplan.digest.settings import DigestSettings
 from areaplan.digest.thai_dates import (
@@ -49,6 +51,7 @@ class Rendered:
     subject: str
     text: str
     html: str
+    images: tuple[tuple[str, bytes], ...] = ()  # (content id, PNG) shown in the HTML as cid:<id>
 
 
 @lru_cache(maxsize=1)
@@ -182,10 +185,16 @@ def render_zone(zd: ZoneDigest, settings: DigestSettings) -> Rendered:
 
 def render_national(nd: NationalDigest, settings: DigestSettings) -> Rendered:
     subject = national_subject(nd, settings)
-    ctx = {"d": nd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS}
+    maps, images = [], []
+    for i, np in enumerate(nd.periods):
+        grid = tile_map.tiles(np.statuses, nd.province_names)
+        cid = f"map-{i + 1}.{nd.on.isoformat()}@areaplan"
+        maps.append({"grid": Markup(tile_map.html_grid(grid)), "legend": tile_map.legend(np.statuses), "cid": cid})
+        images.append((cid, tile_map.png(grid)))
+    ctx = {"d": nd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS, "maps": maps}
     env = environment()
     return Rendered(nd.audience, subject, env.get_template("national.txt").render(ctx),
-                    env.get_template("national.html").render(ctx))
+                    env.get_template("national.html").render(ctx), tuple(images))
 
 
 def render_all(zone_digests: list[ZoneDigest], national: NationalDigest, settings: DigestSettings) -> list[Rendered]:

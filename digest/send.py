@@ -67,7 +67,12 @@ def write_outbox(
                             to=settings.recipients.for_audience(r.audience), reply_to=settings.reply_to,
                             digest_date=digest_date)
         paths.append(write_atomic(outbox / f"{r.audience}.eml", msg.as_bytes()))
-        paths.append(write_atomic(outbox / f"{r.audience}.html", r.html.encode("utf-8")))
+        html = r.html
+        for cid, data in r.images:  # a browser opening the .html finds each picture beside it
+            name = f"{r.audience}-{cid.split('@')[0]}.png"
+            write_atomic(outbox / name, data)
+            html = html.replace(f"cid:{cid}", name)
+        paths.append(write_atomic(outbox / f"{r.audience}.html", html.encode("utf-8")))
     log.info("wrote %d digests to %s", len(rendered), outbox)
     return paths
 

@@ -289,13 +289,44 @@ def load_campaigns(cfg: Config) -> tuple[Campaign, ...]:
     ids = [c.id for c in campaigns]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"campaigns: every id must be different, got {ids}")
-    role_periods = [(c.kind, c.role_model_period) for c in campaigns if KINDS[c.kind].period_rule == "once"]
+    role_periods = [(c.kind, c.role_model_period) for c in campaigns
+                    if KINDS[c.kind].period_rule == "once" and KINDS[c.kind].unit == "province"]
     if len(set(role_periods)) != len(role_periods):
         raise ConfigError(f"campaigns: two role_model campaigns have the same period {role_periods}; give each its own period")
     monthly = [c.kind for c in campaigns if KINDS[c.kind].period_rule == "monthly"]
     if len(set(monthly)) != len(monthly):
         raise ConfigError("campaigns: only one best_practice campaign may be configured (its months would overlap)")
+    for c in campaigns:
+        if c.kind == "zone_selection" and c.nominations not in {x.id for x in campaigns if x.kind == "role_model"}:
+            raise ConfigError(
+                f"campaigns.{c.id}.nominations = {c.nominations!r} must be the id of a role_model campaign "
+                "(the nominations the inspectors score)")
     return campaigns
+
+
+def _province_side(t: dict[str, Any], where: str) -> dict[str, Any]:
+    """Acknowledgement and reminder switches, shared by the province-unit kinds (all off by default)."""
+    before = _get(t, "remind_days_before", int, where, -1)
+    if before != -1 and not 0 <= before <= 60:
+        raise ConfigError(f"{where}.remind_days_before must be between 0 and 60 days, not {before}")
+    return {
+        "acknowledge": _get(t, "acknowledge", bool, where, False),
+        "remind_days_before": None if before == -1 else before,
+        "remind_after": _get(t, "remind_after", bool, where, False),
+    }
+
+
+def _zone_selection(t: dict[str, Any], cid: str, title: str, where: str) -> Campaign:
+    for key in ("due_day", "start", "end", "acknowledge", "remind_days_before", "remind_after"):
+        if key in t:
+            raise ConfigError(f"{where}.{key} is not for a zone_selection campaign (inspectors score on the desk)")
+    deadline = _date(_get(t, "deadline", (dt.date, str), where), f"{where}.deadline")
+    nominations = _get(t, "nominations", str, where)
+    scale = _get(t, "scale", int, where, 10)
+    if not 1 <= scale <= 100:
+        raise ConfigError(f"{where}.scale must be between 1 and 100 (the top score per criterion), not {scale}")
+    return Campaign(id=cid, kind="zone_selection", title_th=title, deadline=deadline, nominations=nominations,
+                    scale=scale)
 
 
 def _campaign(t: dict[str, Any], index: int) -> Campaign:
@@ -309,6 +340,9 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
         known = " or ".join(f'"{k}"' for k in KINDS)
         raise ConfigError(f'{where}.kind must be {known}, not {kind!r}')
     title = _get(t, "title_th", str, where)
+    if KINDS[kind].unit == "zone":
+        return _zone_selection(t, cid, title, where)
+    side = _province_side(t, where)
     if KINDS[kind].period_rule == "once":
         for key in ("due_day", "start", "end"):
             if key in t:
@@ -319,7 +353,7 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
             raise ConfigError(f"{where}.opens ({opens}) is after the deadline ({deadline})")
         period = _get(t, "period", str, where, "") or None
         return Campaign(id=cid, kind=kind, title_th=title, deadline=deadline, period=period, opens=opens,
-                        overdue_days=_days(t, where, 30))
+                        overdue_days=_days(t, where, 30), **side)
     if "deadline" in t:
         raise ConfigError(f"{where}.deadline is for role_model campaigns; a best_practice campaign has due_day")
     due_day = _get(t, "due_day", int, where, 25)
@@ -330,7 +364,7 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
     if end and end < start:
         raise ConfigError(f"{where}.end ({end}) is before start ({start})")
     return Campaign(id=cid, kind=kind, title_th=title, due_day=due_day, start_month=start, end_month=end,
-                    overdue_days=_days(t, where, 0))
+                    overdue_days=_days(t, where, 0), **side)
 
 
 def _days(t: dict[str, Any], where: str, default: int) -> int:
@@ -361,3 +395,51 @@ def _month(value: str, where: str) -> str:
     if year > 2400:
         raise ConfigError(f"{where} = {value!r} looks like a Buddhist-era year; write the Gregorian year (B.E. - 543)")
     return f"{year:04d}-{month:02d}"
+
+
+@dataclass(frozen=True)
+class ProvinceContacts:
+    """``[provinces]``: the addresses a province is written to; ``[reminders]`` options.
+
+    Example::
+
+        [provinces]
+        "16" = ["lopburi.dopa@example.go.th"]
+        "14" = { email = ["ayutthaya@example.go.th", "plad.ayutthaya@example.go.th"] }
+
+        [reminders]
+        cc_zone_inspectors = true   # Cc each province's zone inspectors ([digest.recipients])
+    """
+
+    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)  # province code -> addresses
+    cc_zone_inspectors: bool = False
+
+    def known_sender(self, address: str | None, senders: dict[str, str]) -> bool:
+        """A sender we may reply to: listed in ``[provinces]`` or ``[senders]`` (address or domain)."""
+        if not address:
+            return False
+        addr = getaddresses([address])[0][1].lower()
+        if not addr or "@" not in addr:
+            return False
+        domain = addr.rpartition("@")[2]
+        listed = {a for addrs in self.emails.values() for a in addrs}
+        keys = {k.lower() for k in senders}
+        return addr in listed or addr in keys or domain in keys or f"@{domain}" in keys
+
+
+def load_province_contacts(cfg: Config) -> ProvinceContacts:
+    t = _table(cfg, "provinces")
+    emails: dict[str, tuple[str, ...]] = {}
+    for code, value in t.items():
+        where = f"provinces.{code}"
+        if not (str(code).isdigit() and len(str(code)) == 2):
+            raise ConfigError(f'{where}: keys are two-digit province codes like "16" (ลพบุรี), not {code!r}')
+        if isinstance(value, dict):
+            value = value.get("email", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f'{where} must be an address or a list of addresses, like ["office@example.go.th"]')
+        emails[str(code)] = tuple(dict.fromkeys(_address(v, f"{where}[{i}]") for i, v in enumerate(value)))
+    r = _table(cfg, "reminders")
+    return ProvinceContacts(emails=emails, cc_zone_inspectors=_get(r, "cc_zone_inspectors", bool, "reminders", False))

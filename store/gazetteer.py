@@ -68,3 +68,8 @@ def zones(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                (SELECT COUNT(*) FROM provinces p WHERE p.zone = z.zone) AS provinces
         FROM zones z ORDER BY z.zone""", {})
 
+
+
+def province_names(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
+    """``{province code: (Thai abbreviation, Thai name)}``."""
+    return {r[0]: (r[1] or r[2], r[2]) for r in db.execute("SELECT code, abbr_th, name_th FROM provinces")}

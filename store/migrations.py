@@ -13,7 +13,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from areaplan.core.clock import utcnow
-from areaplan.store import decisions, derived, digest_sends, schema, status
+from areaplan.store import (
+    decisions,
+    derived,
+    digest_sends,
+    province_mail,
+    schema,
+    selection,
+    status,
+)
 from areaplan.store.errors import StoreError
 from areaplan.store.tx import transaction
 
@@ -32,6 +40,8 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0005_digest_sends", digest_sends.digest_sends_table),
     ("0006_reasons_provenance_keys", derived.reasons_provenance_and_keys),
     ("0007_decisions", decisions.decisions_tables),
+    ("0008_zone_selection", selection.selection_tables),
+    ("0009_province_mail", province_mail.province_mail_table),
 )
 
 

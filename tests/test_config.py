@@ -87,3 +87,42 @@ def test_the_example_config_is_valid(tmp_path):
     example = Path(__file__).parent.parent / "config.example.toml"
     cfg = load_config(example)
     assert cfg.imap[0].host == "imap.gmail.com" and not cfg.imap[0].mark_seen
+
+
+def test_the_example_config_has_the_zone_selection_stage_and_the_province_side_off():
+    from areaplan.digest.settings import load_campaigns, load_province_contacts
+
+    cfg = load_config(Path(__file__).parent.parent / "config.example.toml")
+    campaigns = {c.id: c for c in load_campaigns(cfg)}
+    stage = campaigns["zone_selection_2021"]
+    assert (stage.kind, stage.nominations, stage.scale) == ("zone_selection", "role_model_2021", 10)
+    assert not any(c.acknowledge or c.remind_after or c.remind_days_before is not None for c in campaigns.values())
+    assert load_province_contacts(cfg).emails == {}
+
+
+@pytest.mark.parametrize("entry, match", [
+    ('remind_days_before = 99', "remind_days_before"),
+    ('acknowledge = "yes"', "acknowledge"),
+])
+def test_a_bad_province_side_switch_names_the_key(tmp_path, entry, match):
+    from areaplan.digest.settings import load_campaigns
+
+    cfg = load_config(write(tmp_path, f"""
+[[campaigns]]
+id = "r"
+kind = "role_model"
+title_th = "x"
+deadline = 2021-03-31
+{entry}
+"""))
+    with pytest.raises(ConfigError, match=match):
+        load_campaigns(cfg)
+
+
+def test_a_province_contact_must_be_an_address_under_a_province_code(tmp_path):
+    from areaplan.digest.settings import load_province_contacts
+
+    with pytest.raises(ConfigError, match="provinces"):
+        load_province_contacts(load_config(write(tmp_path, '[provinces]\n"ลพบุรี" = ["a@b.go.th"]\n')))
+    with pytest.raises(ConfigError, match="not an email address"):
+        load_province_contacts(load_config(write(tmp_path, '[provinces]\n"16" = ["not an address"]\n')))

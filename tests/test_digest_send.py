@@ -239,7 +239,10 @@ def test_without_any_config_the_digests_are_written_to_the_outbox(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert "wrote 19 digests" in done.stdout
-    names = sorted(p.name for p in (tmp_path / "outbox").iterdir())
+    names = sorted(p.name for p in (tmp_path / "outbox").iterdir() if p.suffix != ".png")
+    pictures = sorted(p.name for p in (tmp_path / "outbox").glob("*.png"))
+    assert pictures and all(n.startswith("national-map-") for n in pictures)  # the map beside national.html
+    assert all(n in (tmp_path / "outbox" / "national.html").read_text(encoding="utf-8") for n in pictures)
     assert names == sorted([f"zone-{n:02d}.{ext}" for n in range(1, 19) for ext in ("eml", "html")]
                            + ["national.eml", "national.html"])
     zone16 = BytesParser(policy=policy.default).parsebytes((tmp_path / "outbox" / "zone-16.eml").read_bytes())

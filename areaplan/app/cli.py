@@ -52,9 +52,19 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbo
 
 
 def _register() -> None:
-    from areaplan.app import cli_demo, cli_digest, cli_ingest, cli_parse, cli_review, cli_serve
+    from areaplan.app import (
+        cli_demo,
+        cli_digest,
+        cli_ingest,
+        cli_parse,
+        cli_province_mail,
+        cli_review,
+        cli_selection,
+        cli_serve,
+    )
 
-    for module in (cli_demo, cli_ingest, cli_parse, cli_review, cli_digest, cli_serve):
+    for module in (cli_demo, cli_ingest, cli_parse, cli_review, cli_digest, cli_serve, cli_selection,
+                   cli_province_mail):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -122,6 +122,8 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
 
     Files: submissions.csv, province_status.csv, zone_summary.csv, review_queue.csv
     and areaplan-DATE.xlsx with one sheet for each. Thai text opens correctly in Excel.
+    With a zone_selection campaign configured, also selection_scores (every inspector's
+    sheet) and selection_results (totals per nominee, the zone's choice), Thai headers.
 
     \b
     Example:
@@ -134,9 +136,9 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
 
     day = _day(on) or today_bangkok()
     db = app.db()
-    prepare_store(db, app.config, through=day)
+    stages = prepare_store(db, app.config, through=day)
     formats = ("csv", "xlsx") if fmt == "both" else (fmt,)
-    for path in write_export(db, out_dir, day, formats):
+    for path in write_export(db, out_dir, day, formats, stages):
         click.echo(str(path))
 
 

@@ -7,7 +7,9 @@ never overlap (a long poll delays the digest; it never runs beside it):
   ``areaplan.jobs.poll_job(config)``;
 * ``digest`` daily at ``[schedule].digest_time`` (Asia/Bangkok), calling
   ``digest.jobs.digest_job``. Started after that time of day, the daemon also runs
-  today's digest at once (``catch_up``): each recipient still gets it only once.
+  today's digest at once (``catch_up``): each recipient still gets it only once;
+* ``province-mail`` every poll interval, when a campaign switches acknowledgements or
+  reminders on (``app.province_mail_job``): each mail is sent once, however often it runs.
 
 ``max_instances=1`` and ``coalesce=True``: a run missed while the previous one
 was busy (or the machine slept) happens once, within ``misfire_grace_minutes``.
@@ -62,6 +64,25 @@ def default_digest(config: Config) -> str:
         db.close()
 
 
+def default_province_mail(config: Config) -> str:
+    """Pending acknowledgements and today's reminders (``app.province_mail_job``), own connection."""
+    from areaplan.app.province_mail_job import province_mail_job
+    from areaplan.store.db import open_db
+
+    db = open_db(config.db)
+    try:
+        return province_mail_job(config, db)
+    finally:
+        db.close()
+
+
+def province_mail_wanted(config: Config) -> bool:
+    """True when some campaign switches acknowledgements or reminders on."""
+    from areaplan.digest.settings import load_campaigns
+
+    return any(c.acknowledge or c.remind_days_before is not None or c.remind_after for c in load_campaigns(config))
+
+
 def _logged(name: str, job: Job, config: Config) -> Callable[[], None]:
     """``job(config)`` with its summary or failure logged; never raises into the scheduler."""
 
@@ -85,8 +106,10 @@ def build_scheduler(
     digest: Job | None = None,
     *,
     now: datetime | None = None,
+    province_mail: Job | None = None,
 ) -> BlockingScheduler:
-    """The daemon's scheduler, jobs added, not started. ``poll``/``digest`` replace the real jobs."""
+    """The daemon's scheduler, jobs added, not started. ``poll``/``digest``/``province_mail``
+    replace the real jobs."""
     sched = load_schedule(config)
     tz = sched.tz
     now = (now or datetime.now(tz)).astimezone(tz)
@@ -107,6 +130,13 @@ def build_scheduler(
         CronTrigger(hour=sched.digest_hour, minute=sched.digest_minute, timezone=tz),
         id="digest", name="digest", **once,
     )
+    if province_mail is not None or province_mail_wanted(config):
+        # acknowledgements soon after each poll; reminders come due once a day (each sent once)
+        scheduler.add_job(
+            _logged("province-mail", province_mail or default_province_mail, config),
+            IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
+            id="province-mail", name="province-mail", next_run_time=now + timedelta(seconds=30), **once,
+        )
     if sched.catch_up and _past_digest_time(now, sched):
         scheduler.add_job(digest_run, "date", run_date=now + timedelta(seconds=1), id="digest-catch-up",
                           name="digest (catch-up)", **once)

@@ -72,7 +72,22 @@ KINDS: dict[str, CampaignKind] = {k.name: k for k in (
         keyword_patterns=(r"best\s*-?\s*practices?", r"(?<![A-Za-z])(?-i:BP)(?![A-Za-z])"),
         resubmission_is_correction=False,
     ),
+    CampaignKind(
+        name="zone_selection",
+        label_th="คัดเลือกอำเภอต้นแบบระดับเขตตรวจราชการ",
+        unit="zone",
+        period_rule="once",
+        form_reader="",  # nothing arrives by mail: inspectors score the role_model nominations
+    ),
 )}
+
+# The letter's four criteria (หลักเกณฑ์การคัดเลือก ๑-๔), weighted equally.
+CRITERIA_TH: dict[int, str] = {
+    1: "บทบาทของนายอำเภอในการนำการขับเคลื่อนโครงการฯ สู่การปฏิบัติในระดับพื้นที่อำเภอ",
+    2: "การจัดเก็บข้อมูลระดับพื้นที่ และการนำข้อมูลสำคัญไปใช้ประโยชน์เพื่อการพัฒนาพื้นที่",
+    3: "ผลการปฏิบัติงานของลูกจ้างเหมาบริการตามภารกิจ (Agenda/ Function/ Area based)",
+    4: "การบูรณาการความร่วมมือของหน่วยงานในระดับพื้นที่",
+}
 
 
 @dataclass(frozen=True)
@@ -115,9 +130,20 @@ class Campaign:
     start_month: str | None = None  # best_practice: "YYYY-MM", the first month
     end_month: str | None = None  # best_practice: "YYYY-MM", the last month (None: open-ended)
     overdue_days: int = 0  # days after the due date (monthly: after month end) still shown
+    nominations: str | None = None  # zone_selection: the id of the role_model campaign it scores
+    scale: int = 10  # zone_selection: each criterion is scored 0..scale (weights are equal)
+    acknowledge: bool = False  # reply to each stored submission (off by default)
+    remind_days_before: int | None = None  # reminders N days before the due date (None: off)
+    remind_after: bool = False  # and one the day after the due date
 
     def periods(self, through: date) -> tuple[CampaignPeriod, ...]:
-        """The campaign's periods, monthly ones up to the month of ``through``."""
+        """The campaign's periods, monthly ones up to the month of ``through``.
+
+        A zone-unit campaign (``zone_selection``) has none: provinces send nothing for it,
+        so it must not appear as 76 missing provinces; its ``deadline`` is its lock date.
+        """
+        if KINDS[self.kind].unit == "zone":
+            return ()
         if KINDS[self.kind].period_rule == "once":
             assert self.deadline is not None
             opens = self.opens or self.deadline.replace(day=1)
@@ -196,7 +222,7 @@ def period_for(kind: str, received_at: str, campaigns: tuple[Campaign, ...] = DE
     local = to_bangkok(received_at).date()
     if KINDS[kind].period_rule == "monthly":
         return f"{local.year:04d}-{local.month:02d}"
-    role = [c for c in campaigns if c.kind == kind]
+    role = [c for c in campaigns if c.kind == kind and c.periods(local)]
     if not role:
         return f"{local.year:04d}"
     for c in role:

@@ -75,3 +75,40 @@ def stable_message_id(mime_id: str | None, raw: bytes) -> str:
     if mime_id:
         return mime_id
     return "noid-" + content_key(raw)[:40]
+
+
+_NO_REPLY_LOCALPART = re.compile(
+    r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|auto-?reply)([+.@-]|$)", re.IGNORECASE)
+
+
+def automatic_mail(raw_header: bytes) -> str | None:
+    """Why a message must never get an automatic reply (RFC 3834 §2), or None.
+
+    An ``Auto-Submitted`` other than ``no``, ``Precedence: bulk/junk/list/auto_reply``,
+    auto-responder headers (``X-Autoreply``, ``X-Autorespond``, ``X-Auto-Response-Suppress``
+    asking for none), a list (``List-Id``), a bounce (``Return-Path: <>``, a
+    ``multipart/report`` delivery report, a sender like ``MAILER-DAEMON``/``postmaster``/
+    ``no-reply``): each is named in the answer (``auto-submitted``, ``precedence``,
+    ``bounce``, ...).
+    """
+    h = {k: v.decode("latin-1").strip() for k, v in header_values(raw_header).items()}
+    auto = h.get(b"auto-submitted", "").lower()
+    if auto and auto.split(";")[0].strip() != "no":
+        return "auto-submitted"
+    if h.get(b"precedence", "").lower() in ("bulk", "junk", "list", "auto_reply"):
+        return "precedence"
+    if b"x-autoreply" in h or b"x-autorespond" in h:
+        return "auto-reply"
+    suppress = h.get(b"x-auto-response-suppress", "").lower()
+    if suppress and any(w in suppress for w in ("all", "autoreply", "oof")):
+        return "auto-reply"
+    if b"list-id" in h:
+        return "list"
+    if h.get(b"return-path", None) is not None and h[b"return-path"].replace(" ", "") in ("<>", ""):
+        return "bounce"
+    if "multipart/report" in h.get(b"content-type", "").lower():
+        return "bounce"
+    sender = re.findall(r"[^\s<>\"',;]+@[^\s<>\"',;]+", h.get(b"from", ""))
+    if not sender or _NO_REPLY_LOCALPART.match(sender[-1]):
+        return "bounce" if sender else "no-sender"
+    return None

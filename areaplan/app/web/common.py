@@ -31,6 +31,7 @@ class DeskState:
     users: dict[str, User]
     thai_digits: bool = True
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # provinces/districts code -> name
+    campaigns: tuple[Any, ...] = ()  # the config's campaigns (core.campaigns.Campaign), for the selection pages
 
 
 def state(datasette: Datasette) -> DeskState:

@@ -33,6 +33,7 @@ def build_datasette(cfg: Config, users: dict[str, User] | None = None) -> Datase
     """Datasette over ``cfg.db`` (queries on a read-only connection) with the desk plugin."""
     from datasette.app import Datasette
 
+    from areaplan.app.digest_job import prepare_store
     from areaplan.store import desk
     from areaplan.store.db import open_db
 
@@ -40,6 +41,7 @@ def build_datasette(cfg: Config, users: dict[str, User] | None = None) -> Datase
     db_path = Path(cfg.db)
     with_store = open_db(db_path)  # migrate before Datasette reads the schema
     try:
+        campaigns = prepare_store(with_store, cfg)  # the config's campaigns and periods, as the digest has them
         names = {"provinces": {p["code"]: p["name_th"] for p in desk.provinces(with_store)},
                  "districts": desk.district_names(with_store)}
     finally:
@@ -50,7 +52,8 @@ def build_datasette(cfg: Config, users: dict[str, User] | None = None) -> Datase
         settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "allow_download": False},
     )
     ds.areaplan_desk = DeskState(db_path=db_path, db_name=db_path.stem,  # type: ignore[attr-defined]
-                                 users=users if users is not None else load_users(cfg), names=names)
+                                 users=users if users is not None else load_users(cfg), names=names,
+                                 campaigns=campaigns)
     return ds
 
 

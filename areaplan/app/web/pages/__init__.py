@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from areaplan.app.web.pages import board, files, history, login, raw, review, submission
+from areaplan.app.web.pages import board, files, history, login, raw, review, selection, submission
 
 ROUTES = [*login.ROUTES, *board.ROUTES, *submission.ROUTES, *review.ROUTES, *history.ROUTES,
-          *raw.ROUTES, *files.ROUTES]
+          *raw.ROUTES, *files.ROUTES, *selection.ROUTES]
