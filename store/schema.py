@@ -139,6 +139,10 @@ def _load_later_migrations() -> None:
     # in this order (each module imports the one before it).
     import areaplan.store.derived  # noqa: F401  0002, 0003
     import areaplan.store.digest_sends  # noqa: F401  0004 (store.status), 0005
+    from areaplan.store.messages import migrate_copies_and_key_v4
+
+    if all(name != "0006_copies_and_key_v4" for name, _fn in MIGRATIONS):
+        MIGRATIONS.append(("0006_copies_and_key_v4", migrate_copies_and_key_v4))
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -13,6 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+EXIT_PARTLY = 3  # import: some inputs refused, the others imported
 
 
 class ExitError(click.ClickException):
@@ -30,7 +31,13 @@ def friendly_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from areaplan.core.config import ConfigError
-        from areaplan.ingest.errors import ImapAuthError, ImapTlsError, IngestError, LockBusy
+        from areaplan.ingest.errors import (
+            ImapAuthError,
+            ImapTlsError,
+            ImportIncomplete,
+            IngestError,
+            LockBusy,
+        )
         from areaplan.store.db import StoreError
 
         try:
@@ -38,6 +45,11 @@ def friendly_errors(fn: F) -> F:
         except LockBusy as err:
             click.echo(f"areaplan: skipped: {err}", err=True)
             sys.exit(0)
+        except ImportIncomplete as err:
+            click.echo(err.summary)
+            for reason in err.refused:
+                click.echo(f"areaplan: refused: {reason}", err=True)
+            sys.exit(EXIT_PARTLY if err.imported_any else EXIT_CONFIG)
         except (ConfigError, ImapAuthError, ImapTlsError) as err:
             raise ExitError(str(err), EXIT_CONFIG) from None
         except (IngestError, StoreError) as err:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from areaplan.core.config import Config, ConfigError, ImapAccount, secret
-from areaplan.ingest.errors import LockBusy
+from areaplan.ingest.errors import ImportIncomplete, LockBusy
 from areaplan.ingest.lock import run_lock
 from areaplan.store.runs import RunCounts, finish_run, record_skipped, start_run
 
@@ -72,11 +72,12 @@ def interrupted_runs(db: sqlite_utils.Database, kind: str) -> None:
     )
 
 
-def _run(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[[RunCounts], None]) -> str:
+def _run(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[[RunCounts], None],
+         counts: RunCounts | None = None) -> str:
     try:
         with run_lock(db_path, "ingest"):
             interrupted_runs(db, kind)
-            counts = RunCounts()
+            counts = counts if counts is not None else RunCounts()
             run = start_run(db, kind)
             try:
                 work(counts)
@@ -85,7 +86,8 @@ def _run(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[[Ru
                 finish_run(db, run, "failed", counts, summary, error=f"{type(err).__name__}: {err}")
                 raise
             summary = counts.summary(kind)
-            finish_run(db, run, "ok", counts, summary)
+            finish_run(db, run, "partial" if counts.refused else "ok", counts, summary,
+                       error="; ".join(counts.refused)[:2000] or None)
             log.info(summary)
             return summary
     except LockBusy as err:
@@ -120,15 +122,23 @@ def import_job(
     cfg: Config, paths: list[Path], db: sqlite_utils.Database | None = None,
     progress: Callable[[int], None] | None = None, parse: bool = True,
 ) -> str:
-    """Import .eml / mbox / maildir backfills through the same store path as the poller."""
+    """Import .eml / mbox / maildir backfills through the same store path as the poller.
+
+    Raises ImportIncomplete (after the run is recorded as ``partial``) when a file or a
+    message was refused; everything else given was imported all the same.
+    """
     from areaplan.ingest.importer import import_paths
     from areaplan.store.db import open_db
 
     db = db or open_db(cfg.db)
+    counts = RunCounts()
 
     def work(counts: RunCounts) -> None:
         import_paths(db, paths, counts, progress=progress)
         if parse:
             parse_pending_into(db, counts, cfg)
 
-    return _run(db, cfg.db, "import", work)
+    summary = _run(db, cfg.db, "import", work, counts)
+    if counts.refused:
+        raise ImportIncomplete(summary, counts.refused, imported_any=counts.stored + counts.duplicates > 0)
+    return summary
