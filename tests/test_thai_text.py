@@ -319,8 +319,9 @@ def test_format_then_parse_gives_the_same_date(style, thai_digits):
 def test_remove_repeat_vowels_gives_what_pythainlp_gives_on_random_thai():
     import random
 
-    from areaplan.core.thai_text import remove_repeat_vowels
     from pythainlp.util import remove_repeat_vowels as pythainlp_remove_repeat_vowels
+
+    from areaplan.core.thai_text import remove_repeat_vowels
 
     alphabet = "กขคน ๆ\u0e24\u0e26" + "".join(chr(c) for c in range(0x0E30, 0x0E4F))
     rng = random.Random(8)
