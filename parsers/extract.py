@@ -15,6 +15,8 @@ from areaplan.parsers.types import AttachmentRecord, ParsedMessage, ParseSetting
 log = logging.getLogger(__name__)
 
 CONFIDENT = 0.9
+FORM_TEXT_CHARS = 200_000  # the form reader looks at this much of each text (a form is a few pages)
+MAX_CANDIDATES = 30  # texts the form reader looks at in one message
 
 
 @dataclass
@@ -29,18 +31,26 @@ def _candidates(pm: ParsedMessage, mime) -> list[Candidate]:
     """Every text that may hold the report form: attachments, the body, forwarded bodies."""
     from areaplan.parsers.form import read_form
 
-    out: list[Candidate] = []
-    for rec in pm.attachments:
-        if rec.kind != "image" and rec.text and rec.text.strip():
-            out.append(Candidate(f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr, read_form(rec.text)))
+    texts: list[tuple[str, str, bool]] = [
+        (f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr)
+        for rec in pm.attachments if rec.kind != "image" and rec.text and rec.text.strip()
+    ]
     if pm.text_body.strip():
-        out.append(Candidate("body", pm.text_body, False, read_form(pm.text_body)))
+        texts.append(("body", pm.text_body, False))
     stack = list(getattr(mime, "forwarded", []) or [])
     while stack:
         fwd = stack.pop(0)
         stack.extend(getattr(fwd, "forwarded", []) or [])
         if fwd.text_body and fwd.text_body.strip():
-            out.append(Candidate("forwarded message", fwd.text_body, False, read_form(fwd.text_body)))
+            texts.append(("forwarded message", fwd.text_body, False))
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for source, text, ocr in texts:  # bounded: the form reader's cost grows with the text
+        text = text[:FORM_TEXT_CHARS]
+        if text in seen or len(out) >= MAX_CANDIDATES:
+            continue
+        seen.add(text)
+        out.append(Candidate(source, text, ocr, read_form(text)))
     return out
 
 

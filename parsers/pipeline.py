@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+from collections import deque
 from collections.abc import Iterable
 
 from areaplan.parsers.types import (
@@ -49,38 +50,58 @@ def period_for(campaign: str, received_at: str, settings: ParseSettings) -> str:
 
 
 def read_attachments(parts: Iterable, settings: ParseSettings) -> list[AttachmentRecord]:
-    """Read every attachment, and every member of archives, breadth first, within the limits."""
+    """Read every attachment, and every member of archives, breadth first, within the limits.
+
+    One budget covers the whole message: ``limits.max_message_seconds`` of reading and
+    ``limits.max_message_text_chars`` of text, whatever the number of attachments and
+    archive members. A file whose bytes were already read (a ZIP listing one member a
+    thousand times) is not read again: it refers to the first copy.
+    """
+    import time
+    from dataclasses import replace
+
     from areaplan.parsers.readers import read_attachment
 
     limits = settings.limits
-    queue: list[tuple[str | None, str | None, bytes, int]] = [
+    deadline = time.monotonic() + limits.max_message_seconds
+    text_left = limits.max_message_text_chars
+    queue: deque[tuple[str | None, str | None, bytes, int]] = deque(
         (p.filename, p.content_type, p.data, 0) for p in parts
-    ]
+    )
     records: list[AttachmentRecord] = []
+    first_of: dict[str, AttachmentRecord] = {}
     while queue:
-        name, ctype, data, depth = queue.pop(0)
+        name, ctype, data, depth = queue.popleft()
         if len(records) >= limits.max_members:
             records[-1].problems.append(
                 f"more than {limits.max_members} attachments and archive members: the rest were not read"
             )
             break
-        result = read_attachment(name or "", ctype or "", data, limits, depth)
-        rec = AttachmentRecord(
-            part_index=len(records),
-            filename=name,
-            content_type=ctype,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            kind=result.kind,
-            method=result.method,
-            pages=result.pages,
-            ocr=result.ocr,
-            text=result.text,
-            problems=list(result.problems),
-            notes=list(result.notes),
-            images=list(result.images),
-        )
+        sha = hashlib.sha256(data).hexdigest()
+        rec = AttachmentRecord(part_index=len(records), filename=name, content_type=ctype, sha256=sha,
+                               size=len(data), kind="unknown")
         records.append(rec)
+        left = deadline - time.monotonic()
+        if sha in first_of:
+            first = first_of[sha]
+            rec.kind = first.kind
+            rec.notes.append(f"same content as {first.filename or first.part_index}: read once")
+            continue
+        if left <= 0:
+            rec.problems.append(
+                f"ไฟล์ {name or '(no name)'}: not read: the message's time budget "
+                f"({limits.max_message_seconds:.0f} s) was used up by the files before it"
+            )
+            continue
+        result = read_attachment(name or "", ctype or "", data,
+                                 replace(limits, max_seconds=min(limits.max_seconds, left)), depth)
+        first_of[sha] = rec
+        rec.kind, rec.method, rec.pages, rec.ocr = result.kind, result.method, result.pages, result.ocr
+        rec.problems, rec.notes, rec.images = list(result.problems), list(result.notes), list(result.images)
+        rec.text = result.text[: max(text_left, 0)]
+        if len(rec.text) < len(result.text):
+            rec.notes.append(f"text cut: the message's {limits.max_message_text_chars:,} characters were used up")
+        text_left -= len(rec.text)
         for member_name, member_data in result.members:
             if depth + 1 > limits.max_depth:
                 rec.problems.append(f"{name}: archives nested deeper than {limits.max_depth}: {member_name} not read")

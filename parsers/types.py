@@ -17,6 +17,9 @@ class ReadLimits:
     max_depth: int = 3  # nested archives / forwarded messages
     max_images: int = 200  # images kept from one attachment
     max_text_chars: int = 2_000_000  # text kept from one attachment
+    # One message as a whole (all attachments and archive members together):
+    max_message_seconds: float = 240.0  # reading attachments; what is left is not read
+    max_message_text_chars: int = 6_000_000  # text kept from all attachments together
 
 
 @dataclass(frozen=True)
