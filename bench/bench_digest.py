@@ -26,14 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import areaplan.store.digest_sends  # noqa: E402,F401  (registers the digest migrations)
+from areaplan.app.digest_job import prepare_store, run_digest  # noqa: E402
+from areaplan.core.config import load_config  # noqa: E402
 from areaplan.digest.model import build_digests  # noqa: E402
 from areaplan.digest.render import render_all  # noqa: E402
 from areaplan.digest.settings import DigestSettings  # noqa: E402
 from areaplan.store.db import open_db  # noqa: E402
 from areaplan.store.tx import transaction  # noqa: E402
-
-from areaplan.app.digest_job import prepare_store, run_digest  # noqa: E402
-from areaplan.core.config import load_config  # noqa: E402
 
 BKK = timedelta(hours=7)
 FIRST = ["สมชาย", "สุดา", "วิชัย", "อรุณี", "ประเสริฐ", "กาญจนา", "ธนากร", "พิมพ์ชนก", "สุรเชษฐ์", "นงลักษณ์"]

@@ -140,10 +140,9 @@ def main() -> None:
             idle_env = env(a.password)
             fresh = [timed(lambda cmd=idle_cmd, e=idle_env: subprocess.run(
                 cmd, check=True, env=e, stdout=subprocess.DEVNULL)) for _ in range(5)]
-            from areaplan.store.db import open_db
-
             from areaplan.app.jobs import poll_job
             from areaplan.core.config import load_config
+            from areaplan.store.db import open_db
 
             os.environ["AREAPLAN_IMAP_BENCH_PASSWORD"] = a.password
             c = load_config(icfg)

@@ -1,7 +1,9 @@
 """Errors of the digest stage. Each message says what to do next."""
 
+from areaplan.core.errors import AreaplanError
 
-class DigestError(Exception):
+
+class DigestError(AreaplanError):
     """Base class: the digest could not be built or delivered."""
 
 
@@ -15,3 +17,4 @@ class SmtpLoginFailed(DigestError):
     """The SMTP server refused the login: fix the username/password; retrying will not help."""
 
     transient = False
+    exit_code = 2

@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from areaplan.core.clock import end_of_day_utc
 from areaplan.digest.atomic import atomic_path
+from areaplan.store import campaigns
 from areaplan.store import status as st
-
-from areaplan.core.campaigns import end_of_day_utc
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -39,7 +39,7 @@ class Table:
 def export_tables(db: sqlite_utils.Database, on: date) -> list[Table]:
     """What an export contains, as of the end of the Thai day ``on``."""
     cutoff = end_of_day_utc(on)
-    periods = [p for p in st.all_periods(db) if p.opens_on <= on]
+    periods = [p for p in campaigns.all_periods(db) if p.opens_on <= on]
     status_rows = st.province_status_rows(db, cutoff, periods)
     return [
         _table("submissions", st.submissions_for_export(db)),

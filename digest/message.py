@@ -18,9 +18,8 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, formataddr, getaddresses, make_msgid
 
+from areaplan.core.clock import BANGKOK
 from areaplan.digest.render import Rendered
-
-from areaplan.core.campaigns import BANGKOK
 
 _UNSTRUCTURED = {"subject", "comments", "x-areaplan-digest"}
 _ADDRESSES = {"from", "to", "cc", "bcc", "reply-to", "sender"}

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from areaplan.core.campaigns import CampaignPeriod
+from areaplan.core.clock import end_of_day_utc
+from areaplan.store import campaigns, gazetteer, runs
 from areaplan.store import status as st
-
-from areaplan.core.campaigns import end_of_day_utc
+from areaplan.store.runs import PollHealth
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -80,7 +82,7 @@ class ProvinceLine:
 class PeriodBlock:
     """One campaign period of one zone's digest."""
 
-    period: st.CampaignPeriod
+    period: CampaignPeriod
     title: str
     days_to_due: int  # negative once the due date has passed
     provinces: tuple[ProvinceLine, ...]
@@ -140,7 +142,7 @@ class ZoneLine:
 
 @dataclass(frozen=True)
 class NationalPeriod:
-    period: st.CampaignPeriod
+    period: CampaignPeriod
     title: str
     days_to_due: int
     zones: tuple[ZoneLine, ...]
@@ -156,7 +158,7 @@ class NationalDigest:
     periods: tuple[NationalPeriod, ...]
     review: tuple[ReviewItem, ...]  # the newest, at most max_review_items
     review_total: int
-    poll: st.PollHealth
+    poll: PollHealth
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     audience = "national"
@@ -167,12 +169,12 @@ def build_digests(
 ) -> tuple[list[ZoneDigest], NationalDigest]:
     """Every zone's digest and the national one for the Thai day ``on``."""
     cutoff = end_of_day_utc(on)
-    periods = st.visible_periods(db, on)
-    titles = st.campaign_titles(db)
+    periods = campaigns.visible_periods(db, on)
+    titles = campaigns.campaign_titles(db)
     rows = st.province_status_rows(db, cutoff, periods)
     review_all = [_review_item(r) for r in st.review_rows(db, cutoff)]
     visible = {(p.kind, p.period) for p in periods}
-    zone_info = st.zones(db)
+    zone_info = gazetteer.zones(db)
 
     lines: dict[tuple[str, str, int], list[ProvinceLine]] = defaultdict(list)
     for r in rows:
@@ -210,7 +212,7 @@ def build_digests(
         periods=national_periods,
         review=tuple(review_all[:max_review_items]),
         review_total=len(review_all),
-        poll=st.poll_health(db),
+        poll=runs.poll_health(db),
     )
     log.debug("built %d zone digests for %s (%d periods, %d review items)",
               len(zone_digests), on, len(periods), len(review_all))

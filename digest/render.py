@@ -12,6 +12,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import jinja2
+
+from areaplan.core.campaigns import KINDS
 from areaplan.digest.model import NationalDigest, ProvinceLine, ZoneDigest
 from areaplan.digest.settings import DigestSettings
 from areaplan.digest.thai_dates import (
@@ -28,7 +30,7 @@ STATUS_TH = {
     "needs_review": "รอตรวจสอบ",
     "missing": "ยังไม่ส่ง",
 }
-CAMPAIGN_TH = {"role_model": "อำเภอต้นแบบ", "best_practice": "Best Practice"}
+CAMPAIGN_TH = {name: kind.label_th for name, kind in KINDS.items()}
 # (background, text colour) per status; the label is always written too (never colour alone).
 STATUS_COLOURS = {
     "received": ("#e6f4ea", "#1e6b34"),
@@ -95,7 +97,7 @@ class _Formatter:
     def period(self, kind: str, period: str | None) -> str:
         if not period:
             return "-"
-        if kind == "best_practice" and len(period) == 7:
+        if KINDS[kind].period_rule == "monthly" and len(period) == 7:
             return "เดือน" + thai_month(period, self.settings.thai_digits)
         if period.isdigit() and len(period) == 4:
             year = str(int(period) + 543)
@@ -113,7 +115,7 @@ class _Formatter:
     @staticmethod
     def versions(line: ProvinceLine, kind: str) -> str:
         """A selection sent again is a correction; a second monthly report is another report."""
-        if kind == "role_model":
+        if KINDS[kind].resubmission_is_correction:
             return f"ส่งแก้ไข {line.corrections} ครั้ง"
         return f"ส่ง {line.corrections + 1} เรื่อง"
 

@@ -292,7 +292,8 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
     where = f"campaigns.{cid}"
     kind = _get(t, "kind", str, where)
     if kind not in KINDS:
-        raise ConfigError(f'{where}.kind must be "role_model" or "best_practice", not {kind!r}')
+        known = " or ".join(f'"{k}"' for k in KINDS)
+        raise ConfigError(f'{where}.kind must be {known}, not {kind!r}')
     title = _get(t, "title_th", str, where)
     if kind == "role_model":
         for key in ("due_day", "start", "end"):

@@ -6,9 +6,9 @@ adds the digest's choices (style, Thai digits) and times of day.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from areaplan.core.campaigns import BANGKOK
+from areaplan.core.clock import to_bangkok
 from areaplan.core.thai_text import arabic_digits_to_thai, format_thai_date
 
 __all__ = ["arabic_digits_to_thai", "thai_date", "thai_datetime", "thai_month", "to_thai_time"]
@@ -19,13 +19,7 @@ def thai_date(d: date, style: str = "long", thai_digits: bool = False) -> str:
     return format_thai_date(d, style=style, thai_digits=thai_digits)
 
 
-def to_thai_time(when: datetime | str) -> datetime:
-    """An ISO-8601 string or datetime in Thai time (naive values are taken as UTC)."""
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(BANGKOK)
+to_thai_time = to_bangkok
 
 
 def thai_datetime(when: datetime | str, style: str = "short", thai_digits: bool = False) -> str:

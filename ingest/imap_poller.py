@@ -22,23 +22,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from areaplan.ingest.errors import ImapAuthError, ImapConnectError, ImapFolderError, ImapTlsError
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from areaplan.core.config import ImapAccount
+from areaplan.core.rfc822 import message_id_of
+from areaplan.ingest.errors import (
+    ImapAuthError,
+    ImapConnectError,
+    ImapFolderError,
+    ImapTlsError,
+    IngestError,
+)
 from areaplan.store.messages import (
     Keyed,
     Location,
     add_location,
     find_known,
     get_folder_state,
-    message_id_of,
     save_message,
     set_folder_state,
+    sha256_of,
 )
 from areaplan.store.runs import RunCounts
 from areaplan.store.tx import transaction
-from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
-
-from areaplan.core.config import ImapAccount
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -211,8 +218,7 @@ class FolderPoller:
                     if known is None:
                         remaining.append(uid)
                         continue
-                    sha = self.db.execute("SELECT sha256 FROM messages WHERE id = ?", [known]).fetchone()[0]
-                    add_location(self.db, known, self._location(uidvalidity, uid, gm), sha)
+                    add_location(self.db, known, self._location(uidvalidity, uid, gm), sha256_of(self.db, known))
                     self.counts.seen += 1
                     self.counts.duplicates += 1
                 # Watermark moves only past a contiguous prefix that is fully recorded.
@@ -286,7 +292,9 @@ def poll_account(
                 FolderPoller(db, client, account, folder, counts, on_stored).poll()
                 done.add(folder)
             return
-        except (ImapConnectError, *TRANSIENT, OSError) as err:
+        except (IngestError, *TRANSIENT, OSError) as err:
+            if isinstance(err, IngestError) and not err.transient:
+                raise  # a configuration mistake: retrying cannot help
             if isinstance(err, ssl.SSLCertVerificationError):
                 raise ImapTlsError(f"TLS certificate not trusted: {err}") from err
             if attempt >= len(delays):

@@ -17,6 +17,8 @@ import binascii
 import codecs
 import re
 
+from areaplan.parsers.defects import lossy
+
 __all__ = ["decode_text"]
 
 
@@ -163,10 +165,10 @@ def decode_text(data: bytes, charset: str | None, what: str = "text") -> tuple[s
             defects.append(f"charset {declared!r} in {what} failed ({exc}), decoded as {used}")
     if "\ufffd" in text:
         bad = text.count("\ufffd")
-        defects.append(
+        defects.append(lossy(
             f"{bad} undecodable byte(s) in {what} (charset {declared or 'undeclared'}, "
             f"decoded as {_display_charset(used)}) shown as U+FFFD"
-        )
+        ))
     return text, defects
 
 
@@ -182,7 +184,7 @@ def _lenient_b64(text: str) -> bytes:
     return base64.b64decode(clean + "=" * (-len(clean) % 4))
 
 
-def _decode_8bit_header(value: str, name: str, defects: list[str]) -> str:
+def decode_8bit_header(value: str, name: str, defects: list[str]) -> str:
     """Header text that holds raw 8-bit bytes (kept by the parser as surrogates)."""
     if not re.search(r"[\udc80-\udcff]", value):
         return value
@@ -195,7 +197,7 @@ def _decode_8bit_header(value: str, name: str, defects: list[str]) -> str:
     return text
 
 
-def _decode_words(value: str, name: str, defects: list[str]) -> str:
+def decode_words(value: str, name: str, defects: list[str]) -> str:
     """Decode RFC 2047 encoded words, joining adjacent words of one charset as bytes.
 
     Joining matters for Thai: some mailers split a UTF-8 subject in the middle of a

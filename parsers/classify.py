@@ -1,7 +1,7 @@
 """Decide which campaign a message belongs to: ``role_model``, ``best_practice`` or ``other``.
 
 :func:`classify` looks at the subject, the body, the attachment names and the report
-form read from the message (:func:`parsers.form.read_form`). The first step that
+form read from the message (:func:`parsers.role_model_form.read_form`). The first step that
 decides wins:
 
 1. Mail that is never a submission, whatever it quotes or carries (:func:`_plainly_other`):
@@ -25,29 +25,26 @@ from __future__ import annotations
 
 import re
 
-from areaplan.parsers.form import _SELECT, FormFields, _has_thai, _lbl
-
+from areaplan.core.campaigns import KINDS, CampaignKind
 from areaplan.core.gazetteer import Gazetteer
-from areaplan.core.thai_text import normalize
+from areaplan.core.thai_text import has_thai, normalize
+from areaplan.parsers.role_model_form import SELECT_RE, FormFields, label_re
 
 # --------------------------------------------------------------------------- keyword tables
 
-_ROLE_MODEL_TERMS = (
-    re.compile(_lbl("อำเภอ ต้นแบบ")),
-    re.compile(r"role\s*-?\s*model", re.IGNORECASE),
-    re.compile(_lbl("คัดเลือก อำเภอ")),
-    re.compile(_lbl("แบบ รายงาน การ คัดเลือก")),
-    re.compile(_lbl("แบบ ฟอร์ม การ คัดเลือก")),
-)
-_BEST_PRACTICE_TERMS = (
-    re.compile(r"best\s*-?\s*practices?", re.IGNORECASE),
-    re.compile(_lbl("แบบอย่าง ที่ ดี")),
-    re.compile(_lbl("ผล การ ปฏิบัติ งาน ที่ เป็น แบบอย่าง")),
-    re.compile(r"(?<![A-Za-z])BP(?![A-Za-z])"),
-)
+def _kind_terms(kind: CampaignKind) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(label_re(words)) for words in kind.keyword_labels) + tuple(
+        re.compile(p, re.IGNORECASE) for p in kind.keyword_patterns
+    )
+
+
+# Keywords per campaign kind, from the kind registry (``core.campaigns.KINDS``).
+_TERMS = {name: _kind_terms(kind) for name, kind in KINDS.items()}
+_ROLE_MODEL_TERMS = _TERMS["role_model"]
+_BEST_PRACTICE_TERMS = _TERMS["best_practice"]
 _REPLY = re.compile(r"^\s*(?:re|ตอบกลับ|ตอบ|aw|sv|antw)\s*[:：]", re.IGNORECASE)
 _ACK = re.compile(
-    _lbl("ได้รับ แล้ว") + "|" + _lbl("รับทราบ") + "|" + _lbl("ขอบคุณ") + r"|received|thank",
+    label_re("ได้รับ แล้ว") + "|" + label_re("รับทราบ") + "|" + label_re("ขอบคุณ") + r"|received|thank",
     re.IGNORECASE,
 )
 # Where the quoted message starts in a reply (Gmail/Outlook, Thai or English).
@@ -58,18 +55,18 @@ _QUOTE_START = re.compile(
 )
 _AUTO = re.compile(
     r"out\s+of\s+(?:the\s+)?office|auto(?:matic)?[\s-]*reply|autoreply|vacation|"
-    + _lbl("ตอบกลับ อัตโนมัติ")
+    + label_re("ตอบกลับ อัตโนมัติ")
     + "|"
-    + _lbl("ไม่ อยู่ ที่ สำนักงาน")
+    + label_re("ไม่ อยู่ ที่ สำนักงาน")
     + "|"
-    + _lbl("ข้อความ อัตโนมัติ"),
+    + label_re("ข้อความ อัตโนมัติ"),
     re.IGNORECASE,
 )
 _NEWSLETTER = re.compile(
     r"unsubscribe|newsletter|view\s+(?:this\s+)?in\s+(?:your\s+)?browser|"
-    + _lbl("ยกเลิก การ รับ")
+    + label_re("ยกเลิก การ รับ")
     + "|"
-    + _lbl("จดหมาย ข่าว"),
+    + label_re("จดหมาย ข่าว"),
     re.IGNORECASE,
 )
 _SPAM = re.compile(
@@ -86,22 +83,22 @@ _DELIVERY_FAILURE = re.compile(
 )
 # What a message is *for*, when it is not a submission although it names the campaign.
 _NOT_SUBMISSION_SUBJECT = (
-    ("a request for more time", re.compile(_lbl("ขอ ขยาย") + "|" + _lbl("ขยาย เวลา"))),
-    ("a question", re.compile(_lbl("สอบถาม") + "|" + _lbl("ขอ แบบฟอร์ม") + "|" + r"\?\s*$")),
+    ("a request for more time", re.compile(label_re("ขอ ขยาย") + "|" + label_re("ขยาย เวลา"))),
+    ("a question", re.compile(label_re("สอบถาม") + "|" + label_re("ขอ แบบฟอร์ม") + "|" + r"\?\s*$")),
     (
         "a meeting invitation",
-        re.compile(_lbl("เชิญ ประชุม") + "|" + _lbl("เชิญ เข้า ร่วม") + r"|invitation:", re.I),
+        re.compile(label_re("เชิญ ประชุม") + "|" + label_re("เชิญ เข้า ร่วม") + r"|invitation:", re.I),
     ),
     (
         "a notice to all provinces",
         re.compile(
-            _lbl("แจ้ง เตือน")
+            label_re("แจ้ง เตือน")
             + "|"
-            + _lbl("หนังสือ เวียน")
+            + label_re("หนังสือ เวียน")
             + "|"
-            + _lbl("ทุก จังหวัด")
+            + label_re("ทุก จังหวัด")
             + "|"
-            + _lbl("ทุก เขต")
+            + label_re("ทุก เขต")
         ),
     ),
 )
@@ -109,19 +106,19 @@ _NOT_SUBMISSION_BODY = (
     (
         "a notice to all provinces",
         re.compile(
-            _lbl("เรียน")
+            label_re("เรียน")
             + r"\s*(?:"
-            + "|".join([_lbl("ผู้ว่าราชการจังหวัด"), _lbl("ที่ทำการปกครองจังหวัด"), _lbl("นายอำเภอ")])
+            + "|".join([label_re("ผู้ว่าราชการจังหวัด"), label_re("ที่ทำการปกครองจังหวัด"), label_re("นายอำเภอ")])
             + r")\s*"
-            + _lbl("ทุก")
+            + label_re("ทุก")
         ),
     ),
     (
         "a meeting invitation",
-        re.compile(_lbl("ขอ เชิญ") + r"[^\n]{0,20}" + _lbl("ประชุม") + r"|meeting\s+id", re.I),
+        re.compile(label_re("ขอ เชิญ") + r"[^\n]{0,20}" + label_re("ประชุม") + r"|meeting\s+id", re.I),
     ),
-    ("a request for more time", re.compile(_lbl("ขอ ขยาย เวลา") + "|" + _lbl("ขอ ขยาย ระยะ เวลา"))),
-    ("a question", re.compile(_lbl("ขอ แบบฟอร์ม") + "|" + _lbl("ขอ สอบถาม"))),
+    ("a request for more time", re.compile(label_re("ขอ ขยาย เวลา") + "|" + label_re("ขอ ขยาย ระยะ เวลา"))),
+    ("a question", re.compile(label_re("ขอ แบบฟอร์ม") + "|" + label_re("ขอ สอบถาม"))),
 )
 
 
@@ -141,10 +138,7 @@ def _own_text(body: str) -> str:
 def _campaign_scores(subject: str, body: str, names: str) -> dict[str, tuple[float, list[str]]]:
     """Weighted keyword evidence per campaign: subject 3, attachment names 2, body 1."""
     scores: dict[str, tuple[float, list[str]]] = {}
-    for campaign, patterns in (
-        ("role_model", _ROLE_MODEL_TERMS),
-        ("best_practice", _BEST_PRACTICE_TERMS),
-    ):
+    for campaign, patterns in _TERMS.items():
         score, why = 0.0, []
         for weight, where, text in (
             (3, "subject", subject),
@@ -175,7 +169,7 @@ def _plainly_other(
         _REPLY.match(subject)
         and not attachment_names
         and _ACK.search(own)
-        and not _SELECT.search(own)
+        and not SELECT_RE.search(own)
         and len(own.strip()) < 1500
     ):
         return 0.9, "a reply acknowledging receipt, without attachments"
@@ -231,7 +225,7 @@ def classify(
     scores = _campaign_scores(subject, body, names)
     rm, bp = scores["role_model"][0], scores["best_practice"][0]
     if rm == 0 and bp == 0:
-        if not _has_thai(f"{subject} {body}"):
+        if not has_thai(f"{subject} {body}"):
             return "other", 0.7, "no Thai text and no campaign keyword"
         confidence = 0.6 if not attachment_names else 0.4
         return "other", confidence, "no campaign keyword in subject, body or attachments"

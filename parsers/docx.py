@@ -30,11 +30,12 @@ import time
 import zipfile
 import zlib
 
+from lxml import etree
+
 from areaplan.parsers.archive import open_zip_checked, read_member
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.images import image_info
 from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
-from lxml import etree
 
 log = logging.getLogger(__name__)
 

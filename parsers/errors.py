@@ -1,7 +1,9 @@
 """Errors raised by readers. Each one carries a reason a person can act on."""
 
+from areaplan.core.errors import AreaplanError
 
-class ParseError(Exception):
+
+class ParseError(AreaplanError):
     """Base class: something in a message could not be read."""
 
 

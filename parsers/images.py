@@ -11,9 +11,10 @@ import io
 import logging
 from dataclasses import dataclass
 
+from PIL import Image, UnidentifiedImageError
+
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
-from PIL import Image, UnidentifiedImageError
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,16 @@ def sniff_image(data: bytes) -> str | None:
         return "image/emf"
     if head[:4] == b"\xd7\xcd\xc6\x9a":
         return "image/wmf"
+    if head[4:8] == b"jP  " or head.startswith(b"\xff\x4f\xff\x51"):
+        return "image/jp2"
+    if head.startswith(b"\xff\xd8"):  # a JPEG stream cut after its SOI marker (PDF DCTDecode)
+        return "image/jpeg"
     return None
+
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+              "image/tiff": "tif", "image/heic": "heic", "image/avif": "avif", "image/bmp": "bmp",
+              "image/emf": "emf", "image/wmf": "wmf", "image/jp2": "jp2"}
 
 
 @dataclass(frozen=True)

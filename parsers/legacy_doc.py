@@ -20,10 +20,11 @@ import tempfile
 import time
 from collections.abc import Iterable
 
+from lxml import etree
+
 from areaplan.parsers.archive import open_zip_checked, read_member
 from areaplan.parsers.errors import MissingTool, UnreadableAttachment
 from areaplan.parsers.types import ReadLimits, ReadResult
-from lxml import etree
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 
-from areaplan.parsers.charsets import _decode_8bit_header, _decode_words, decode_text
+from areaplan.parsers.charsets import decode_8bit_header, decode_text, decode_words
+from areaplan.parsers.defects import LOSSY, REPAIRED, Defect, code_of, lossy
 from areaplan.parsers.html_text import html_meta_charset, html_to_text
 from areaplan.parsers.types import ReadLimits
 
@@ -126,6 +127,21 @@ class MimeMessage:
         addr = self.from_addr.lower()
         return self.content_type == "multipart/report" or addr.startswith(
             ("mailer-daemon@", "postmaster@")
+        )
+
+    @property
+    def is_automatic(self) -> bool:
+        """Machine mail that is never a submission: auto-replies, bounces, lists and bulk mail.
+
+        The one place this is decided (``parsers.submission`` asks it); the subject patterns
+        of ``is_auto_reply`` are left to the classifier, which weighs them against the content.
+        """
+        return bool(
+            self.auto_submitted
+            or self.auto_reply_headers
+            or self.precedence in {"bulk", "list", "junk", "auto_reply"}
+            or self.list_id
+            or self.content_type == "multipart/report"
         )
 
     def all_text(self) -> str:
@@ -219,15 +235,15 @@ def _header_text(msg: Message, name: str, defects: list[str]) -> str:
     values = _raw_headers(msg, name)
     if not values:
         return ""
-    text = _decode_8bit_header(values[0], name, defects)
-    return _decode_words(text, name, defects).strip()
+    text = decode_8bit_header(values[0], name, defects)
+    return decode_words(text, name, defects).strip()
 
 
 def _addresses(msg: Message, name: str, defects: list[str]) -> list[tuple[str, str]]:
     """(display name, address) pairs of an address header, names decoded."""
     result: list[tuple[str, str]] = []
     for raw in _raw_headers(msg, name):
-        raw = _decode_8bit_header(raw, name, defects)
+        raw = decode_8bit_header(raw, name, defects)
         try:
             pairs = email.utils.getaddresses([raw])
         except Exception as exc:  # noqa: BLE001 - stdlib address parser edge cases
@@ -239,7 +255,7 @@ def _addresses(msg: Message, name: str, defects: list[str]) -> list[tuple[str, s
                 if addr or disp:
                     defects.append(f"{name} header has an entry without an address: {raw[:80]!r}")
                 continue
-            result.append((_decode_words(disp, name, defects).strip(), addr))
+            result.append((decode_words(disp, name, defects).strip(), addr))
     return result
 
 
@@ -295,6 +311,11 @@ def _normalize(text: str, defects: list[str]) -> str:
 
 # --------------------------------------------------------------------------- MIME walk
 
+# Defects after which content may be missing: they send the message to review.
+_LOSSY_DEFECTS = {
+    "StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect", "UndecodableBytesDefect",
+    "InvalidBase64PaddingDefect", "InvalidBase64CharactersDefect", "InvalidBase64LengthDefect",
+}
 _DEFECT_WORDS = {
     "NoBoundaryInMultipartDefect": "multipart part has no boundary; read as one part",
     "StartBoundaryNotFoundDefect": "MIME start boundary not found; parts may be missing",
@@ -317,10 +338,10 @@ _DEFECT_WORDS = {
 }
 
 
-def _defect_words(defect: object, where: str) -> str:
+def _defect_words(defect: object, where: str) -> Defect:
     name = type(defect).__name__
     words = _DEFECT_WORDS.get(name) or f"{name}: {(type(defect).__doc__ or '').strip()}"
-    return f"{words} in {where}"
+    return Defect(f"{words} in {where}", LOSSY if name in _LOSSY_DEFECTS else REPAIRED)
 
 
 def _part_filename(part: Message, defects: list[str]) -> str | None:
@@ -328,7 +349,7 @@ def _part_filename(part: Message, defects: list[str]) -> str | None:
     view = Message()  # raw 8-bit header bytes decoded first; the stdlib would show U+FFFD
     for header in ("content-disposition", "content-type"):
         for value in _raw_headers(part, header)[:1]:
-            view[header] = _decode_8bit_header(value, "file name", defects)
+            view[header] = decode_8bit_header(value, "file name", defects)
     for header, param in (("content-disposition", "filename"), ("content-type", "name")):
         try:
             value = view.get_param(param, None, header=header)
@@ -344,7 +365,7 @@ def _part_filename(part: Message, defects: list[str]) -> str | None:
         else:
             name = email.utils.unquote(str(value))
         if "=?" in name:
-            name = _decode_words(name, "file name", defects)
+            name = decode_words(name, "file name", defects)
         name = name.strip()
         if name:
             return name
@@ -386,7 +407,7 @@ def _decoded_payload(part: Message, where: str, state: _Walk) -> bytes:
     try:
         data = part.get_payload(decode=True)
     except Exception as exc:  # noqa: BLE001 - uuencode errors and other oddities
-        state.defects.append(f"could not decode {where} ({type(exc).__name__}: {exc})")
+        state.defects.append(lossy(f"could not decode {where} ({type(exc).__name__}: {exc})"))
         payload = part.get_payload()
         return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
     for defect in part.defects[before:]:
@@ -467,7 +488,7 @@ def _forward(part: Message, state: _Walk) -> None:
     fwd = _from_message(inner, state.limits, state.depth + 1, state.origin + "forwarded/")
     state.forwarded.append(fwd)
     state.attachments.extend(fwd.attachments)
-    state.defects.extend(f"forwarded message: {d}" for d in fwd.defects)
+    state.defects.extend(Defect("forwarded message: " + d, code_of(d)) for d in fwd.defects)
 
 
 def _walk(msg: Message, state: _Walk) -> None:

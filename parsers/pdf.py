@@ -41,9 +41,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from areaplan.parsers.errors import UnreadableAttachment
-from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
-
 from areaplan.core.thai_text import (
     COMBINING_MARKS,
     SARA_AA,
@@ -54,6 +51,9 @@ from areaplan.core.thai_text import (
     normalize,
     text_quality,
 )
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.images import EXTENSIONS, sniff_image
+from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 logger = logging.getLogger(__name__)
 
@@ -795,16 +795,9 @@ def _has_ruling_lines(page) -> bool:
 
 
 def _sniff_image(data: bytes) -> tuple[str, str]:
-    """(MIME type, extension) from an image's first bytes."""
-    if data.startswith(b"\xff\xd8"):
-        return "image/jpeg", "jpg"
-    if data.startswith(b"\x89PNG"):
-        return "image/png", "png"
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return "image/tiff", "tif"
-    if data[4:8] == b"jP  " or data.startswith(b"\xff\x4f\xff\x51"):
-        return "image/jp2", "jp2"
-    return "application/octet-stream", "bin"
+    """(MIME type, extension) from an image's first bytes (``images.sniff_image``)."""
+    mime = sniff_image(data)
+    return (mime, EXTENSIONS.get(mime, "bin")) if mime else ("application/octet-stream", "bin")
 
 
 def _open_error(exc: Exception, data: bytes) -> str:

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Callable
 from email.message import Message
 
+from areaplan.parsers.defects import is_lossy
 from areaplan.parsers.errors import MissingTool, UnreadableAttachment
 from areaplan.parsers.types import ReadLimits, ReadResult
 
@@ -249,7 +250,7 @@ def _finish_text(
 
     result = ReadResult(kind=kind, method=method)
     for d in defects:
-        (result.problems if "undecodable" in d else result.notes).append(d)
+        (result.problems if is_lossy(d) else result.notes).append(d)
     text = normalize(text)
     if len(text) > limits.max_text_chars:
         result.notes.append(f"text cut at {limits.max_text_chars} characters")

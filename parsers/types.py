@@ -1,8 +1,16 @@
-"""Small typed values passed between the readers (no SQL, no I/O here)."""
+"""Small typed values passed between the readers (no SQL, no I/O here).
+
+The values the parsers hand to the store (``ParsedMessage`` and its parts) live in
+``areaplan.core.records``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from areaplan.core.records import ExtractedImage
+
+__all__ = ["ExtractedImage", "ParseSettings", "ReadLimits", "ReadResult"]
 
 
 @dataclass(frozen=True)
@@ -20,18 +28,6 @@ class ReadLimits:
     # One message as a whole (all attachments and archive members together):
     max_message_seconds: float = 240.0  # reading attachments; what is left is not read
     max_message_text_chars: int = 6_000_000  # text kept from all attachments together
-
-
-@dataclass(frozen=True)
-class ExtractedImage:
-    """A picture found in a message: an attached photo or one embedded in a PDF/DOCX."""
-
-    data: bytes
-    filename: str
-    mime_type: str
-    width: int | None = None
-    height: int | None = None
-    source: str = ""  # e.g. "attachment", "pdf page 3", "docx"
 
 
 @dataclass
@@ -60,67 +56,5 @@ class ParseSettings:
 
     zone_overrides: tuple[tuple[str, int], ...] = ()
     senders: tuple[tuple[str, str], ...] = ()  # address or domain -> province code
-    campaigns: tuple = ()  # digest.campaigns.Campaign values from the config; () = the defaults
+    campaigns: tuple = ()  # core.campaigns.Campaign values from the config; () = the defaults
     limits: ReadLimits = field(default_factory=ReadLimits)
-
-
-@dataclass
-class AttachmentRecord:
-    """One attachment (or archive member, or forwarded part) and what was read from it."""
-
-    part_index: int
-    filename: str | None
-    content_type: str | None
-    sha256: str
-    size: int
-    kind: str
-    method: str = ""
-    pages: int | None = None
-    ocr: bool = False
-    text: str = ""
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    images: list[ExtractedImage] = field(default_factory=list)
-
-
-@dataclass
-class SubmissionRecord:
-    """The fields of a role-model or best-practice submission, as resolved."""
-
-    campaign: str
-    period: str
-    province_code: str | None = None
-    province_confidence: float | None = None
-    district_code: str | None = None
-    district_confidence: float | None = None
-    zone: int | None = None
-    zone_written: int | None = None
-    reporter_name: str | None = None
-    reporter_position: str | None = None
-    coordinator: str | None = None
-    phones: list[str] = field(default_factory=list)
-    narrative: str | None = None
-    criteria: dict[int, str] = field(default_factory=dict)
-    image_count: int = 0
-    source: str = ""  # where the fields came from, e.g. "attachment form.pdf", "body"
-
-
-@dataclass
-class ParsedMessage:
-    """Everything derived from one raw message; ``store.parsed.save_parsed`` writes it."""
-
-    message_id: str  # Message-ID without brackets, or "sha256:<hash>" when missing
-    subject: str = ""
-    from_name: str = ""
-    from_addr: str = ""
-    to_addrs: str = ""
-    sent_at: str | None = None  # Date header, ISO 8601
-    text_body: str = ""
-    campaign: str = "other"  # role_model, best_practice, other
-    campaign_reason: str = ""
-    status: str = "other"  # submission, other, review
-    review_reasons: list[str] = field(default_factory=list)
-    defects: list[str] = field(default_factory=list)
-    attachments: list[AttachmentRecord] = field(default_factory=list)
-    body_images: list[ExtractedImage] = field(default_factory=list)
-    submission: SubmissionRecord | None = None

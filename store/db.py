@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from areaplan.store.errors import StoreError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -17,13 +18,6 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 30_000
 
 
-class StoreError(Exception):
-    """The database cannot be opened or is from a newer areaplan."""
-
-
-def utcnow() -> str:
-    """An ISO-8601 UTC timestamp with seconds, as stored in every *_at column."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_utils.Database:
@@ -52,7 +46,7 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
     conn.execute("PRAGMA foreign_keys = ON")
     db = _sqlite_utils().Database(conn)
     if migrate:
-        from areaplan.store.schema import migrate as run_migrations
+        from areaplan.store.migrations import migrate as run_migrations
 
         _when_unlocked(lambda: run_migrations(db), path)
     return db
@@ -99,3 +93,4 @@ def files_dir(db: sqlite_utils.Database) -> Path:
         raise StoreError("an in-memory database has no files folder; use a file path")
     p = Path(main)
     return p.with_name(p.stem + "-files")
+

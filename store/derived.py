@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from areaplan.store.schema import migration, run_script
+from areaplan.store.schema import run_script
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-# Tables that ``reparse`` empties and fills again, children first.
-DERIVED_TABLES = (
-    "submissions_fts",
+# Tables holding one message's derived rows (keyed by ``message``), children first:
+# ``store.parsed.delete_derived`` empties them for a message before saving it again.
+# (``submissions_fts`` is keyed by submission rowid and emptied with its submissions.)
+PER_MESSAGE_TABLES = (
+    "field_provenance",
+    "reasons",
     "submissions",
     "message_images",
     "attachments",
@@ -22,8 +25,8 @@ DERIVED_TABLES = (
 )
 
 
-@migration("0002_parsed")
-def _parsed(db: sqlite_utils.Database) -> None:
+def parsed_tables(db: sqlite_utils.Database) -> None:
+    """0002: what the parsers derive from each message."""
     run_script(
         db,
         """
@@ -121,8 +124,8 @@ def _parsed(db: sqlite_utils.Database) -> None:
     )
 
 
-@migration("0003_gazetteer")
-def _gazetteer(db: sqlite_utils.Database) -> None:
+def gazetteer_tables(db: sqlite_utils.Database) -> None:
+    """0003: provinces, districts and zones (filled from the bundled gazetteer)."""
     run_script(
         db,
         """
@@ -137,3 +140,122 @@ def _gazetteer(db: sqlite_utils.Database) -> None:
         CREATE TABLE zones (zone INTEGER PRIMARY KEY, name_th TEXT NOT NULL, province_group_th TEXT);
         """,
     )
+
+
+def reasons_provenance_and_keys(db: sqlite_utils.Database) -> None:
+    """0006: reasons as data, per-field provenance, stable submission keys, kinds without CHECK.
+
+    ``submissions`` and ``campaigns`` are rebuilt (SQLite cannot drop a CHECK constraint):
+    the campaign kinds now come from the kind registry (``core.campaigns.KINDS``), and a
+    message may carry several submissions, each with its own stable ``key``.
+    """
+    from areaplan.store.status import VIEWS, create_views
+
+    for view in VIEWS:
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    run_script(
+        db,
+        """
+        CREATE TABLE submissions_new (
+            id                  INTEGER PRIMARY KEY,
+            key                 TEXT UNIQUE,  -- "<message>" or "<message>.<n>"; set by the parser
+            message             INTEGER NOT NULL REFERENCES messages(id),
+            message_id          TEXT NOT NULL,
+            campaign            TEXT NOT NULL,
+            period              TEXT NOT NULL,
+            received_at         TEXT NOT NULL,
+            sender              TEXT,
+            subject             TEXT,
+            province_code       TEXT,
+            province_confidence REAL,
+            district_code       TEXT,
+            district_confidence REAL,
+            zone                INTEGER,
+            zone_written        INTEGER,
+            reporter_name       TEXT,
+            reporter_position   TEXT,
+            coordinator         TEXT,
+            phones              TEXT,
+            narrative           TEXT,
+            criteria            TEXT,
+            image_count         INTEGER NOT NULL DEFAULT 0,
+            source              TEXT,
+            needs_review        INTEGER NOT NULL DEFAULT 0,
+            review_reasons      TEXT,
+            is_current          INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO submissions_new
+            SELECT id, CAST(message AS TEXT), message, message_id, campaign, period, received_at, sender,
+                   subject, province_code, province_confidence, district_code, district_confidence, zone,
+                   zone_written, reporter_name, reporter_position, coordinator, phones, narrative, criteria,
+                   image_count, source, needs_review, review_reasons, is_current
+            FROM submissions;
+        DROP TABLE submissions;
+        ALTER TABLE submissions_new RENAME TO submissions;
+        CREATE INDEX submissions_message ON submissions(message);
+        CREATE INDEX submissions_province ON submissions(campaign, period, province_code);
+        CREATE INDEX submissions_zone ON submissions(zone);
+
+        CREATE TABLE campaigns_new (
+            id          TEXT PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            title_th    TEXT NOT NULL,
+            deadline    TEXT,
+            due_day     INTEGER,
+            start_month TEXT,
+            end_month   TEXT,
+            synced_at   TEXT NOT NULL
+        );
+        INSERT INTO campaigns_new SELECT * FROM campaigns;
+        CREATE TABLE campaign_periods_keep AS SELECT * FROM campaign_periods;
+        DROP TABLE campaign_periods;
+        DROP TABLE campaigns;
+        ALTER TABLE campaigns_new RENAME TO campaigns;
+        CREATE TABLE campaign_periods (
+            campaign_id   TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+            kind          TEXT NOT NULL,
+            period        TEXT NOT NULL,
+            opens_on      TEXT NOT NULL,
+            due_on        TEXT NOT NULL,
+            visible_until TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, period),
+            UNIQUE (kind, period)
+        );
+        INSERT INTO campaign_periods SELECT * FROM campaign_periods_keep;
+        DROP TABLE campaign_periods_keep;
+
+        -- Why a message or a submission needs a person, as data (codes: core/reasons.py).
+        -- submission_key is NULL for a reason about the message itself.
+        CREATE TABLE reasons (
+            id             INTEGER PRIMARY KEY,
+            message        INTEGER NOT NULL REFERENCES messages(id),
+            submission_key TEXT,
+            code           TEXT NOT NULL,
+            field          TEXT,
+            evidence       TEXT,
+            severity       TEXT NOT NULL,
+            text_th        TEXT NOT NULL,
+            detail         TEXT,
+            source         TEXT
+        );
+        CREATE INDEX reasons_message ON reasons(message);
+        CREATE INDEX reasons_submission ON reasons(submission_key);
+        CREATE INDEX reasons_code ON reasons(code);
+        -- Where each field of a submission was read: an attachment (its part_index and name,
+        -- the page when known), the body, the subject, the sender table; how; how sure.
+        CREATE TABLE field_provenance (
+            message         INTEGER NOT NULL REFERENCES messages(id),
+            submission_key  TEXT NOT NULL,
+            field           TEXT NOT NULL,
+            value           TEXT,
+            source          TEXT NOT NULL,
+            attachment_part INTEGER,
+            filename        TEXT,
+            page            INTEGER,
+            method          TEXT,
+            confidence      REAL,
+            PRIMARY KEY (submission_key, field)
+        );
+        """,
+    )
+    create_views(db)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import areaplan.store.status  # noqa: F401  (registers 0004 before 0005)
-from areaplan.store.db import utcnow
-from areaplan.store.schema import migration, run_script
+from areaplan.core.clock import utcnow
+from areaplan.store.schema import run_script
 from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
@@ -23,8 +22,8 @@ if TYPE_CHECKING:
 STALE_CLAIM_MINUTES = 15
 
 
-@migration("0005_digest_sends")
-def _digest_sends(db: sqlite_utils.Database) -> None:
+def digest_sends_table(db: sqlite_utils.Database) -> None:
+    """0005: which digest was sent to whom, so each is sent once."""
     run_script(
         db,
         """

@@ -9,8 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from areaplan.parsers.types import ExtractedImage, ParsedMessage
-from areaplan.store.db import files_dir, utcnow
+from areaplan.core.clock import utcnow
+from areaplan.core.reasons import Reason
+from areaplan.core.records import ExtractedImage, ParsedMessage
+from areaplan.store.db import files_dir
+from areaplan.store.derived import PER_MESSAGE_TABLES
 from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
@@ -32,7 +35,8 @@ def received_at_of(db: sqlite_utils.Database, message: int) -> str:
         return internal
     from email.utils import parsedate_to_datetime
 
-    from areaplan.store.messages import header_values, raw_bytes, split_header
+    from areaplan.core.rfc822 import header_values, split_header
+    from areaplan.store.messages import raw_bytes
 
     date = header_values(split_header(raw_bytes(db, message)[:65536])[0]).get(b"date")
     if date:
@@ -53,6 +57,11 @@ def pending_messages(db: sqlite_utils.Database, parser_version: int) -> list[int
     )]
 
 
+def all_messages(db: sqlite_utils.Database) -> list[int]:
+    """Every stored message id, oldest first."""
+    return [r[0] for r in db.execute("SELECT id FROM messages ORDER BY id")]
+
+
 def save_image(folder: Path, img: ExtractedImage) -> tuple[str, str]:
     """Write ``img`` to ``folder/images/ab/<sha256>.<ext>`` (atomically, once); (sha256, relative path)."""
     import hashlib
@@ -71,6 +80,18 @@ def save_image(folder: Path, img: ExtractedImage) -> tuple[str, str]:
     return sha, str(rel)
 
 
+_FIELD_COLUMNS = {"province": "province_code", "district": "district_code"}
+
+
+def _field_value(s, name: str) -> str | None:
+    value = getattr(s, _FIELD_COLUMNS.get(name, name), None)
+    if value is None or value == [] or value == {}:
+        return None
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def _segment(text: str | None) -> str:
     if not text:
         return ""
@@ -80,11 +101,27 @@ def _segment(text: str | None) -> str:
 
 
 def delete_derived(db: sqlite_utils.Database, message: int) -> None:
-    old = db.execute("SELECT id FROM submissions WHERE message = ?", [message]).fetchone()
-    if old:
-        db.execute("DELETE FROM submissions_fts WHERE rowid = ?", [old[0]])
-    for table in ("submissions", "message_images", "attachments", "parsed_messages"):
+    """Remove every derived row of ``message`` (the tables of ``derived.PER_MESSAGE_TABLES``)."""
+    db.execute("DELETE FROM submissions_fts WHERE rowid IN (SELECT id FROM submissions WHERE message = ?)",
+               [message])
+    for table in PER_MESSAGE_TABLES:
         db.execute(f"DELETE FROM {table} WHERE message = ?", [message])
+
+
+def submission_key(message: int, n: int) -> str:
+    """The stable key of the ``n``-th submission (from 0) of ``message``: "12", "12.1", ..."""
+    return str(message) if n == 0 else f"{message}.{n}"
+
+
+def submission_id(message: int, n: int) -> int:
+    """The rowid: the message id for its first submission (as always), and for further ones
+    an id above any message id (2**40 + message * 256 + n), so ids stay stable across reparses."""
+    return message if n == 0 else (1 << 40) + message * 256 + n
+
+
+def _reason_rows(message: int, key: str | None, reasons: list[Reason]) -> list[tuple]:
+    return [(message, key, r.code, r.field, r.evidence or None, r.severity, r.text_th, r.detail or None, r.source)
+            for r in reasons]
 
 
 def refresh_current(db: sqlite_utils.Database, campaign: str, period: str, province: str | None) -> None:
@@ -117,8 +154,8 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         sha, rel = save_image(folder, img)
         images.append((sha, rel, img, None))
     with transaction(db):
-        before = db.execute("SELECT campaign, period, province_code FROM submissions WHERE message = ?",
-                            [message]).fetchone()
+        before = db.execute("SELECT campaign, period, province_code FROM submissions WHERE message = ?"
+                            " ORDER BY id LIMIT 1", [message]).fetchone()
         delete_derived(db, message)
         db.execute(
             """INSERT INTO parsed_messages (message, parser_version, parsed_at, subject, from_name, from_addr,
@@ -147,26 +184,40 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
                    VALUES (?, ?, ?, ?, ?)""",
                 [message, sha, attachment_ids.get(part) if part is not None else None, img.filename, img.source],
             )
-        s = pm.submission
-        if s is not None:
+        db.conn.executemany(
+            "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _reason_rows(message, None, pm.reasons))
+        subs = [pm.submission] if pm.submission is not None else []
+        for n, s in enumerate(subs):
+            s.key = submission_key(message, n)
             cur = db.execute(
-                """INSERT INTO submissions (id, message, message_id, campaign, period, received_at, sender, subject,
-                   province_code, province_confidence, district_code, district_confidence, zone, zone_written,
-                   reporter_name, reporter_position, coordinator, phones, narrative, criteria, image_count, source,
-                   needs_review, review_reasons, is_current)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
-                [message, message, pm.message_id, s.campaign, s.period, received_at,
+                """INSERT INTO submissions (id, key, message, message_id, campaign, period, received_at, sender,
+                   subject, province_code, province_confidence, district_code, district_confidence, zone,
+                   zone_written, reporter_name, reporter_position, coordinator, phones, narrative, criteria,
+                   image_count, source, needs_review, review_reasons, is_current)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
+                [submission_id(message, n), s.key, message, pm.message_id, s.campaign, s.period, received_at,
                  f"{pm.from_name} <{pm.from_addr}>" if pm.from_name else pm.from_addr, pm.subject,
                  s.province_code, s.province_confidence, s.district_code, s.district_confidence, s.zone,
                  s.zone_written, s.reporter_name, s.reporter_position, s.coordinator,
                  ", ".join(s.phones) or None, s.narrative,
                  json.dumps({str(k): v for k, v in s.criteria.items()}, ensure_ascii=False) if s.criteria else None,
-                 s.image_count, s.source, int(pm.status == "review"), "\n".join(pm.review_reasons) or None],
+                 s.image_count, s.source, int(pm.status == "review"),
+                 "\n".join(pm.review_reasons if n == 0 else s.review_reasons) or None],
             )
             db.execute(
                 "INSERT INTO submissions_fts (rowid, narrative, subject) VALUES (?, ?, ?)",
                 [cur.lastrowid, _segment(s.narrative), _segment(pm.subject)],
             )
+            db.conn.executemany(
+                "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail,"
+                " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _reason_rows(message, s.key, s.reasons))
+            db.conn.executemany(
+                """INSERT INTO field_provenance (message, submission_key, field, value, source, attachment_part,
+                   filename, page, method, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(message, s.key, name, _field_value(s, name), pv.source, pv.attachment_part, pv.filename,
+                  pv.page, pv.method or None, pv.confidence) for name, pv in sorted(s.provenance.items())])
             refresh_current(db, s.campaign, s.period, s.province_code)
+        s = subs[0] if subs else None
         if before is not None and (s is None or tuple(before) != (s.campaign, s.period, s.province_code)):
             refresh_current(db, *before)

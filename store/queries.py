@@ -8,6 +8,11 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+def message_count(db: sqlite_utils.Database) -> int:
+    """How many distinct messages the store holds."""
+    return db.execute("SELECT count(*) FROM messages").fetchone()[0]
+
+
 def search_submissions(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
     """Submissions whose narrative or subject contains ``query`` (Thai segmented like the index)."""
     from areaplan.core.thai_text import segment_for_search

@@ -1,8 +1,6 @@
-"""The schema, as named migrations applied in order inside a transaction.
+"""The first tables (raw mail, locations, watermarks, runs) and ``run_script``.
 
-Each migration runs once; ``schema_migrations`` records which ran. The latest
-number is ``SCHEMA_VERSION`` (also written to ``PRAGMA user_version``), and a
-database from a newer areaplan is refused rather than damaged.
+The ordered list of every migration is ``store.migrations.MIGRATIONS``.
 The README's "Schema" section documents every table and view.
 """
 
@@ -10,11 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-from areaplan.store.db import StoreError, utcnow
-from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -22,20 +16,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Migration = Callable[["sqlite_utils.Database"], None]
-MIGRATIONS: list[tuple[str, Migration]] = []
-
-
-def migration(name: str) -> Callable[[Migration], Migration]:
-    def register(fn: Migration) -> Migration:
-        MIGRATIONS.append((name, fn))
-        return fn
-
-    return register
-
-
-@migration("0001_raw_messages")
-def _raw_messages(db: sqlite_utils.Database) -> None:
+def raw_messages(db: sqlite_utils.Database) -> None:
+    """0001: raw messages, where they were seen, folder watermarks, runs."""
     run_script(
         db,
         """
@@ -122,52 +104,3 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
             buf = ""
     if buf.strip():
         raise ValueError(f"incomplete SQL statement in migration: {buf[:80]!r}")
-
-
-def current_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
-
-
-def schema_version() -> int:
-    """The number of migrations this areaplan knows (the newest schema version)."""
-    _load_later_migrations()
-    return len(MIGRATIONS)
-
-
-def _load_later_migrations() -> None:
-    # Tables live with the code that owns them; importing registers their migrations,
-    # in this order (each module imports the one before it).
-    import areaplan.store.derived  # noqa: F401  0002, 0003
-    import areaplan.store.digest_sends  # noqa: F401  0004 (store.status), 0005
-    from areaplan.store.messages import migrate_copies_and_key_v4
-
-    if all(name != "0006_copies_and_key_v4" for name, _fn in MIGRATIONS):
-        MIGRATIONS.append(("0006_copies_and_key_v4", migrate_copies_and_key_v4))
-
-
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every migration not yet applied; return the names applied."""
-    target = schema_version()
-    have = current_version(db)
-    if have > target:
-        raise StoreError(
-            f"database schema version {have} is newer than this areaplan knows ({target}); "
-            "upgrade areaplan (pip install -U areaplan) before using this database"
-        )
-    if have == target:
-        return []
-    applied: list[str] = []
-    with transaction(db):
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        done = {r[0] for r in db.execute("SELECT name FROM schema_migrations")}
-        for name, fn in MIGRATIONS:
-            if name in done:
-                continue
-            log.info("applying migration %s", name)
-            fn(db)
-            db.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, utcnow()])
-            applied.append(name)
-        db.execute(f"PRAGMA user_version = {target}")
-    return applied

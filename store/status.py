@@ -36,15 +36,12 @@ since 1920, hence ``'+7 hours'``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import areaplan.store.derived  # noqa: F401  (registers 0002/0003 first: these views depend on them)
-from areaplan.store.db import utcnow
-from areaplan.store.schema import migration, run_script
-from areaplan.store.tx import transaction
+from areaplan.core.campaigns import CampaignPeriod
+from areaplan.store.rows import rows_as_dicts
+from areaplan.store.schema import run_script
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -159,11 +156,11 @@ def _sql(template: str, cutoff: str) -> str:
     return template.replace("{cutoff}", cutoff)
 
 
-@migration("0004_status")
-def _status(db: sqlite_utils.Database) -> None:
+def status_tables_and_views(db: sqlite_utils.Database) -> None:
+    """0004: campaigns, their periods, and the status views."""
     run_script(
         db,
-        f"""
+        """
         -- The campaigns of the config ([[campaigns]]), copied here by sync_campaigns()
         -- so that the views below can join on them.
         CREATE TABLE campaigns (
@@ -189,143 +186,26 @@ def _status(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (campaign_id, period),
             UNIQUE (kind, period)
         );
+        """,
+    )
+    create_views(db)
+
+
+VIEWS = ("province_status", "zone_summary", "review_queue")
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """(Re)create the status views from the SQL above; a migration that changes it calls this."""
+    for view in reversed(VIEWS):
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    run_script(
+        db,
+        f"""
         CREATE VIEW province_status AS {_sql(PROVINCE_STATUS_SQL, OPEN_END)};
         CREATE VIEW zone_summary AS {ZONE_SUMMARY_SQL.replace("{source}", "province_status")};
         CREATE VIEW review_queue AS {_sql(REVIEW_QUEUE_SQL, OPEN_END)};
         """,
     )
-
-
-# --------------------------------------------------------------------------- campaigns
-
-
-@dataclass(frozen=True)
-class CampaignPeriod:
-    """One reporting period of a campaign, as stored in ``campaign_periods``."""
-
-    campaign_id: str
-    kind: str
-    period: str  # "2021" for a role-model selection, "YYYY-MM" for a monthly report
-    opens_on: date
-    due_on: date
-    visible_until: date  # the digest shows the period from opens_on to this day
-
-
-@dataclass(frozen=True)
-class CampaignRow:
-    """A campaign as stored in ``campaigns`` (the config's ``[[campaigns]]`` entry)."""
-
-    id: str
-    kind: str
-    title_th: str
-    deadline: date | None
-    due_day: int | None
-    start_month: str | None
-    end_month: str | None
-    periods: tuple[CampaignPeriod, ...]
-
-
-def sync_campaigns(db: sqlite_utils.Database, campaigns: Iterable[CampaignRow]) -> None:
-    """Replace the ``campaigns`` and ``campaign_periods`` rows with ``campaigns``, atomically."""
-    now = utcnow()
-    with transaction(db):
-        db.execute("DELETE FROM campaign_periods")
-        db.execute("DELETE FROM campaigns")
-        for c in campaigns:
-            db.execute(
-                "INSERT INTO campaigns (id, kind, title_th, deadline, due_day, start_month, end_month, synced_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [c.id, c.kind, c.title_th, c.deadline.isoformat() if c.deadline else None, c.due_day,
-                 c.start_month, c.end_month, now],
-            )
-            db.conn.executemany(
-                "INSERT INTO campaign_periods (campaign_id, kind, period, opens_on, due_on, visible_until)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.campaign_id, p.kind, p.period, p.opens_on.isoformat(), p.due_on.isoformat(),
-                  p.visible_until.isoformat()) for p in c.periods],
-            )
-
-
-def campaign_titles(db: sqlite_utils.Database) -> dict[str, str]:
-    """``{campaign id: title_th}``."""
-    return {r[0]: r[1] for r in db.execute("SELECT id, title_th FROM campaigns")}
-
-
-def visible_periods(db: sqlite_utils.Database, on: date) -> list[CampaignPeriod]:
-    """The periods a digest for ``on`` reports on (open on that day, or recently due), by due date."""
-    return _periods(db, "WHERE opens_on <= :on AND visible_until >= :on", {"on": on.isoformat()})
-
-
-def all_periods(db: sqlite_utils.Database) -> list[CampaignPeriod]:
-    """Every stored period, oldest due date first."""
-    return _periods(db, "", {})
-
-
-def _periods(db: sqlite_utils.Database, where: str, params: Mapping[str, Any]) -> list[CampaignPeriod]:
-    rows = db.execute(
-        "SELECT campaign_id, kind, period, opens_on, due_on, visible_until FROM campaign_periods"
-        f" {where} ORDER BY due_on, campaign_id",
-        dict(params),
-    ).fetchall()
-    return [CampaignPeriod(r[0], r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]),
-                           date.fromisoformat(r[5])) for r in rows]
-
-
-# --------------------------------------------------------------------------- gazetteer
-
-
-def ensure_gazetteer_loaded(
-    db: sqlite_utils.Database, zone_overrides: Mapping[str, int] | None = None
-) -> bool:
-    """Fill ``provinces``/``districts``/``zones`` from the bundled gazetteer if they are empty,
-    and keep each province's zone equal to the gazetteer's with the config's overrides
-    (``[gazetteer].zone_overrides``), so removing an override also takes effect.
-
-    Uses the same loader as the parsers (``parsers.gazetteer``). Returns True when the tables
-    were filled by this call.
-    """
-    from areaplan.core.gazetteer import Gazetteer
-
-    try:
-        gaz = Gazetteer.load(dict(zone_overrides) if zone_overrides else None)
-    except ValueError as err:
-        from areaplan.core.config import ConfigError
-
-        raise ConfigError(
-            f"gazetteer.zone_overrides: {err}; use province codes from areaplan/core/gazetteer_data/provinces.csv"
-        ) from None
-    loaded = False
-    with transaction(db):
-        if db.execute("SELECT COUNT(*) FROM provinces").fetchone()[0] == 0:
-            db.conn.executemany(
-                "INSERT INTO provinces (code, name_th, name_en, zone, abbr_th) VALUES (?, ?, ?, ?, ?)",
-                [(p.code, p.name_th, p.name_en or None, p.zone, p.abbr_th or None) for p in gaz.provinces],
-            )
-            db.conn.executemany(
-                "INSERT OR REPLACE INTO zones (zone, name_th, province_group_th) VALUES (?, ?, ?)",
-                [(z.number, z.name_th, z.province_group_th or None) for z in gaz.zones.values()],
-            )
-            db.conn.executemany(
-                "INSERT OR REPLACE INTO districts (code, province_code, name_th, name_en, kind) VALUES (?, ?, ?, ?, ?)",
-                [(d.code, d.province_code, d.name_th, d.name_en or None, d.kind or None) for d in gaz.districts],
-            )
-            loaded = True
-            log.info("loaded the gazetteer: %d provinces, %d districts, %d zones",
-                     len(gaz.provinces), len(gaz.districts), len(gaz.zones))
-        else:
-            db.conn.executemany(
-                "UPDATE provinces SET zone = ? WHERE code = ? AND zone IS NOT ?",
-                [(p.zone, p.code, p.zone) for p in gaz.provinces],
-            )
-    return loaded
-
-
-def zones(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Every inspection zone with its name, group name and number of provinces, by number."""
-    return _dicts(db, """
-        SELECT z.zone, z.name_th, z.province_group_th,
-               (SELECT COUNT(*) FROM provinces p WHERE p.zone = z.zone) AS provinces
-        FROM zones z ORDER BY z.zone""", {})
 
 
 # --------------------------------------------------------------------------- reading status
@@ -341,7 +221,7 @@ def province_status_rows(
     if periods is not None and not periods:
         return []
     sql, params = _status_query(cutoff, periods)
-    return _dicts(db, sql + " ORDER BY due_on, campaign_id, zone, province_code", params)
+    return rows_as_dicts(db, sql + " ORDER BY due_on, campaign_id, zone, province_code", params)
 
 
 def zone_summary_rows(
@@ -352,7 +232,7 @@ def zone_summary_rows(
         return []
     sql, params = _status_query(cutoff, periods)
     summary = ZONE_SUMMARY_SQL.replace("{source}", f"({sql})")
-    return _dicts(db, f"SELECT * FROM ({summary}) ORDER BY due_on, campaign_id, zone", params)
+    return rows_as_dicts(db, f"SELECT * FROM ({summary}) ORDER BY due_on, campaign_id, zone", params)
 
 
 def _status_query(cutoff: str, periods: Sequence[CampaignPeriod] | None) -> tuple[str, dict[str, Any]]:
@@ -376,52 +256,12 @@ def review_rows(
     if zone is not None:
         sql += " WHERE zone = :zone"
         params["zone"] = zone
-    return _dicts(db, sql + " ORDER BY julianday(received_at) DESC, message DESC", params)
-
-
-@dataclass(frozen=True)
-class PollHealth:
-    """How the poller is doing, from the ``runs`` table."""
-
-    last_ok_at: str | None  # when the last successful poll finished (UTC ISO-8601)
-    failures_since: int  # failed polls after it
-    last_failure_at: str | None
-    last_error: str | None
-    last_run_status: str | None
-
-
-def poll_health(db: sqlite_utils.Database) -> PollHealth:
-    """The last successful poll and the failures since (skipped and running polls are neither)."""
-    ok = db.execute(
-        "SELECT started_at, COALESCE(finished_at, started_at) FROM runs WHERE kind = 'poll' AND status = 'ok'"
-        " ORDER BY started_at DESC, id DESC LIMIT 1"
-    ).fetchone()
-    since = ok[0] if ok else ""
-    fail = db.execute(
-        "SELECT COUNT(*), MAX(started_at) FROM runs WHERE kind = 'poll'"
-        " AND status NOT IN ('ok', 'running', 'skipped') AND started_at > ?",
-        [since],
-    ).fetchone()
-    last_error = db.execute(
-        "SELECT COALESCE(error, summary) FROM runs WHERE kind = 'poll' AND status NOT IN ('ok', 'running', 'skipped')"
-        " AND started_at > ? ORDER BY started_at DESC, id DESC LIMIT 1",
-        [since],
-    ).fetchone()
-    last = db.execute(
-        "SELECT status FROM runs WHERE kind = 'poll' ORDER BY started_at DESC, id DESC LIMIT 1"
-    ).fetchone()
-    return PollHealth(
-        last_ok_at=ok[1] if ok else None,
-        failures_since=fail[0] or 0,
-        last_failure_at=fail[1],
-        last_error=last_error[0] if last_error else None,
-        last_run_status=last[0] if last else None,
-    )
+    return rows_as_dicts(db, sql + " ORDER BY julianday(received_at) DESC, message DESC", params)
 
 
 def submissions_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every submission with its province, zone and district names, oldest first."""
-    return _dicts(db, """
+    return rows_as_dicts(db, """
         SELECT s.id, s.campaign, s.period, s.received_at, date(s.received_at, '+7 hours') AS received_on,
                p.zone, z.name_th AS zone_name_th, s.province_code, p.name_th AS province_name_th,
                s.district_code, d.name_th AS district_name_th, s.reporter_name, s.reporter_position,
@@ -433,8 +273,3 @@ def submissions_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         LEFT JOIN districts d ON d.code = s.district_code
         ORDER BY julianday(s.received_at), s.id""", {})
 
-
-def _dicts(db: sqlite_utils.Database, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    cur = db.execute(sql, dict(params))
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -21,14 +21,15 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
 import areaplan.store.digest_sends  # noqa: F401  (registers the digest migrations)
 import areaplan.store.status  # noqa: F401
-import sqlite_utils
-from areaplan.store.db import open_db, utcnow
-
 from areaplan.app.digest_job import prepare_store
 from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, period_for
+from areaplan.core.clock import utcnow
 from areaplan.core.config import Config, load_config
+from areaplan.store.db import open_db
 
 _counter = itertools.count(1)
 

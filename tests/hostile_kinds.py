@@ -147,8 +147,8 @@ def wide_zip(member: bytes, entries: int = 1000, name: str = "form.docx") -> byt
     local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(packed), len(member),
                         len(bname), 0) + bname + packed
     central = bytearray()
-    for i in range(entries):
-        entry_name = bname  # zipfile checks that the local header has the same name
+    entry_name = bname  # every entry: zipfile checks that the local header has the same name
+    for _ in range(entries):
         central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(packed),
                                len(member), len(entry_name), 0, 0, 0, 0, 0, 0) + entry_name
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, len(central), len(local), 0)

@@ -21,6 +21,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from bounds import bound
+from PIL import Image
+
 from areaplan.parsers import readers
 from areaplan.parsers.archive import member_name, read_zip
 from areaplan.parsers.errors import MissingTool, UnreadableAttachment
@@ -28,8 +31,6 @@ from areaplan.parsers.images import read_image
 from areaplan.parsers.legacy_doc import ole_kind, read_doc, read_odt, read_rtf, word97_text
 from areaplan.parsers.readers import read_attachment, sniff_kind
 from areaplan.parsers.types import ReadLimits, ReadResult
-from bounds import bound
-from PIL import Image
 
 TH = "รายงานผลการดำเนินงาน อำเภอเมือง จังหวัดเชียงใหม่"
 

@@ -1,17 +1,17 @@
 """Specs for parsers.classify: which campaign a message belongs to, if any.
 
 Submissions are built from the blank report form filled in as in the form-reader specs
-(``form_texts``) and read with :func:`parsers.form.read_form`, as the pipeline does.
+(``form_texts``) and read with :func:`parsers.role_model_form.read_form`, as the pipeline does.
 """
 
 from __future__ import annotations
 
 import pytest
-from areaplan.parsers.classify import classify
-from areaplan.parsers.form import read_form
 from form_texts import BLANK_FORM, SAMPLE, dots, fill
 
 from areaplan.core.gazetteer import Gazetteer
+from areaplan.parsers.classify import classify
+from areaplan.parsers.role_model_form import read_form
 
 GAZ = Gazetteer.load()
 

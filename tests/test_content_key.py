@@ -11,10 +11,12 @@ import hashlib
 import random
 
 import pytest
-from areaplan.store.db import open_db
-from areaplan.store.messages import Location, content_key, header_values, save_message
-from areaplan.store.tx import transaction
 from ingest_helpers import make_message
+
+from areaplan.core.rfc822 import content_key, header_values
+from areaplan.store.db import open_db
+from areaplan.store.messages import Location, save_message
+from areaplan.store.tx import transaction
 
 HEAD = b"From: a@example.go.th\r\nTo: b@example.go.th\r\nSubject: s\r\nMessage-ID: <x@y>\r\n"
 

@@ -8,9 +8,6 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from areaplan.digest.model import build_digests
-from areaplan.digest.render import render_national, render_zone
-from areaplan.digest.settings import DigestSettings
 from digest_fixtures import (
     ZONE1,
     add_review_message,
@@ -21,6 +18,10 @@ from digest_fixtures import (
     png_size,
     sample_story,
 )
+
+from areaplan.digest.model import build_digests
+from areaplan.digest.render import render_national, render_zone
+from areaplan.digest.settings import DigestSettings
 
 DAY = date(2021, 3, 29)  # two days before the role-model deadline
 SETTINGS = DigestSettings()

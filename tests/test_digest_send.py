@@ -11,11 +11,6 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 import pytest
-from areaplan.digest.errors import SendFailed
-from areaplan.digest.message import build_message
-from areaplan.digest.render import Rendered
-from areaplan.digest.settings import load_smtp_settings
-from areaplan.store.digest_sends import sends_for
 from digest_fixtures import (
     SmtpSink,
     add_submission,
@@ -33,6 +28,11 @@ from digest_fixtures import (
 
 from areaplan.app.digest_job import digest_job, run_digest
 from areaplan.core.config import ConfigError
+from areaplan.digest.errors import SendFailed
+from areaplan.digest.message import build_message
+from areaplan.digest.render import Rendered
+from areaplan.digest.settings import load_smtp_settings
+from areaplan.store.digest_sends import sends_for
 
 DAY = date(2021, 3, 29)
 RECIPIENTS = {

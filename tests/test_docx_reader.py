@@ -14,13 +14,14 @@ from pathlib import Path
 
 import docx
 import pytest
-from areaplan.parsers.docx import read_docx
-from areaplan.parsers.errors import UnreadableAttachment
-from areaplan.parsers.types import ReadLimits
 from bounds import bound
 from docx.oxml import parse_xml
 from docx.shared import Inches
 from PIL import Image
+
+from areaplan.parsers.docx import read_docx
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.types import ReadLimits
 
 REAL_NAME = "road-safety-inspection-form-2565_thsarabunit9.docx"
 REAL_PATHS = [

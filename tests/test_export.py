@@ -7,12 +7,12 @@ import json
 from datetime import date
 
 import pytest
-from areaplan.digest.export import export
 from click.testing import CliRunner
 from digest_fixtures import add_submission, make_db, rows, sample_story
 from openpyxl import load_workbook
 
 from areaplan.app.cli import main
+from areaplan.digest.export import export
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Specs for parsers.form: reading the อำเภอต้นแบบ (Role Model) report form.
+"""Specs for parsers.role_model_form: reading the อำเภอต้นแบบ (Role Model) report form.
 
 The form texts are built from the blank form sent with letter มท ๐๓๐๕.๑/๑๙๐๒๙
 (copied verbatim from the project's seed into form_texts.py), filled in the ways people
@@ -11,7 +11,6 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from areaplan.parsers.form import FormFields, read_form
 from bounds import bound
 from form_texts import (
     BLANK_FORM,
@@ -28,6 +27,7 @@ from form_texts import (
 )
 
 from areaplan.core.gazetteer import District, Gazetteer
+from areaplan.parsers.role_model_form import FormFields, read_form
 
 GAZ = Gazetteer.load()
 

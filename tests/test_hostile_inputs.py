@@ -21,14 +21,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from bounds import bound
+from PIL import Image
+
 from areaplan.parsers.archive import read_zip
 from areaplan.parsers.docx import read_docx
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.mime import parse_message
 from areaplan.parsers.readers import read_attachment
 from areaplan.parsers.types import ReadLimits
-from bounds import bound
-from PIL import Image
 
 GIB = 1 << 30
 MIB = 1 << 20

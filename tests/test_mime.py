@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
+
 from areaplan.parsers.charsets import decode_text
 from areaplan.parsers.html_text import html_to_text
 from areaplan.parsers.mime import MimeMessage, parse_message, safe_filename

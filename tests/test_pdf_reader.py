@@ -16,15 +16,15 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from areaplan.parsers import pdf as pdf_module
-from areaplan.parsers.errors import UnreadableAttachment
-from areaplan.parsers.pdf import _repair_glyphs, read_pdf
-from areaplan.parsers.types import ReadLimits, ReadResult
 from bounds import bound
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from areaplan.core.thai_text import COMBINING_MARKS, normalize, text_quality
+from areaplan.parsers import pdf as pdf_module
+from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.pdf import _repair_glyphs, read_pdf
+from areaplan.parsers.types import ReadLimits, ReadResult
 
 DOCS = Path(__file__).parent / "data" / "real-docs"
 WORD_2019 = "spm-order-361-2562_word2019_thsarabunit9.pdf"

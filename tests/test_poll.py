@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from areaplan.ingest.lock import run_lock
 from ingest_helpers import (
     areaplan_cmd,
     cli_env,
@@ -20,6 +19,8 @@ from ingest_helpers import (
     stored_hashes,
     write_config,
 )
+
+from areaplan.ingest.lock import run_lock
 
 
 def poll(cfg: Path, account, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,7 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
+
 from areaplan.samples import generate as gen
 
 ROOT = Path(__file__).resolve().parent.parent

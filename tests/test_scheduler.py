@@ -12,7 +12,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from areaplan.digest.settings import load_schedule
 from digest_fixtures import (
     REPO,
     SmtpSink,
@@ -25,6 +24,7 @@ from digest_fixtures import (
 
 from areaplan.app.daemon import _logged, build_scheduler
 from areaplan.core.config import ConfigError
+from areaplan.digest.settings import load_schedule
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from areaplan.digest.model import build_digests
-from areaplan.digest.settings import load_campaigns
-from areaplan.store.status import ensure_gazetteer_loaded
 from digest_fixtures import (
     ZONE1,
     add_review_message,
@@ -22,6 +19,9 @@ from digest_fixtures import (
 
 from areaplan.app.digest_job import prepare_store
 from areaplan.core.config import ConfigError
+from areaplan.digest.model import build_digests
+from areaplan.digest.settings import load_campaigns
+from areaplan.store.gazetteer import ensure_gazetteer_loaded
 
 
 def status_of(db, province: str, campaign_id: str = "role_model_2021", period: str = "2021") -> dict:

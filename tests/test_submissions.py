@@ -9,8 +9,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from areaplan.samples.forms import DocMeta, FormFill, build_form_docx, make_photo
 from ingest_helpers import run_cli
+
+from areaplan.samples.forms import DocMeta, FormFill, build_form_docx, make_photo
 
 BKK = timezone(timedelta(hours=7))
 CRITERIA = [

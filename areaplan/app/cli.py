@@ -6,47 +6,16 @@ import their stage lazily, so ``areaplan poll`` from cron starts quickly.
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import click
 
 from areaplan.app.context import AppContext
+from areaplan.app.logs import configure_logging
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the run failed (server down, wrong password, ...); state is as before
 EXIT_CONFIG = 2  # bad config or usage: fix it, then run again
-
-
-class SecretRedactingFilter(logging.Filter):
-    """Drops any known secret from log records, whatever logged it."""
-
-    secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            msg = record.getMessage()
-            for s in self.secrets:
-                if s and s in msg:
-                    msg = msg.replace(s, "***")
-            record.msg, record.args = msg, None
-        return True
-
-
-def configure_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretRedactingFilter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # imaplib's protocol log would print every literal (and AUTHENTICATE data).
-    logging.getLogger("imapclient").setLevel(logging.WARNING if verbose < 3 else logging.DEBUG)
-    for noisy in ("pdfminer", "pythainlp", "apscheduler.executors", "PIL"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    # mail-parser warns about every part type it does not decode; areaplan records defects itself.
-    logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -26,34 +26,29 @@ class ExitError(click.ClickException):
 
 
 def friendly_errors(fn: F) -> F:
-    """Known failures become ``areaplan: error: <what and what to do>`` and a non-zero exit."""
+    """Known failures become ``areaplan: error: <what and what to do>`` and their exit code.
+
+    Every ``AreaplanError`` carries its own ``exit_code`` (2: fix the config or the input,
+    1: operational); a run skipped because another holds the lock exits 0.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from areaplan.core.config import ConfigError
-        from areaplan.ingest.errors import (
-            ImapAuthError,
-            ImapTlsError,
-            ImportIncomplete,
-            IngestError,
-            LockBusy,
-        )
-        from areaplan.store.db import StoreError
+        from areaplan.core.errors import AreaplanError
+        from areaplan.ingest.errors import ImportIncomplete, LockBusy
 
         try:
             return fn(*args, **kwargs)
         except LockBusy as err:
             click.echo(f"areaplan: skipped: {err}", err=True)
             sys.exit(0)
-        except ImportIncomplete as err:
+        except ImportIncomplete as err:  # the summary still goes to stdout; each refusal to stderr
             click.echo(err.summary)
             for reason in err.refused:
                 click.echo(f"areaplan: refused: {reason}", err=True)
             sys.exit(EXIT_PARTLY if err.imported_any else EXIT_CONFIG)
-        except (ConfigError, ImapAuthError, ImapTlsError) as err:
-            raise ExitError(str(err), EXIT_CONFIG) from None
-        except (IngestError, StoreError) as err:
-            raise ExitError(str(err), EXIT_FAILURE) from None
+        except AreaplanError as err:
+            raise ExitError(str(err), err.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 

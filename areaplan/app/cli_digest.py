@@ -94,7 +94,7 @@ def status(app: AppContext, on: datetime | None, zone: int | None, as_json: bool
       areaplan --db var/areaplan.db status --json | jq '.periods[0].totals'
     """
     from areaplan.app.digest_job import prepare_store
-    from areaplan.core.campaigns import today_bangkok
+    from areaplan.core.clock import today_bangkok
     from areaplan.digest.model import build_digests
     from areaplan.digest.terminal import province_table, status_json, zone_table
 
@@ -129,7 +129,7 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
       areaplan --db var/areaplan.db export --format xlsx --date 2021-03-31
     """
     from areaplan.app.digest_job import prepare_store
-    from areaplan.core.campaigns import today_bangkok
+    from areaplan.core.clock import today_bangkok
     from areaplan.digest.export import export as write_export
 
     day = _day(on) or today_bangkok()

@@ -12,11 +12,10 @@ def thai_time(iso: str | None) -> str:
     """An ISO timestamp as Bangkok local time, ``2021-03-29 09:41``."""
     if not iso:
         return "?"
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from areaplan.core.clock import to_bangkok
 
     try:
-        return datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Bangkok")).strftime("%Y-%m-%d %H:%M")
+        return to_bangkok(iso).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return iso[:16]
 
@@ -37,15 +36,13 @@ def reparse(app: AppContext, pending: bool, workers: int | None) -> None:
       areaplan --db var/areaplan.db reparse
       areaplan reparse --pending --workers 1
     """
-    from areaplan.app.jobs import parse_settings
-    from areaplan.parsers.pipeline import reparse as run_reparse
+    from areaplan.app.jobs import reparse_job
+    from areaplan.store.queries import message_count
 
     db = app.db()
-    total = db.execute("SELECT count(*) FROM messages").fetchone()[0]
-    with progress_bar(total, "parsing") as bar:
-        parsed, review = run_reparse(db, parse_settings(app.config), pending_only=pending, workers=workers,
-                                     progress=bar.update)
-    click.echo(f"reparse: {parsed} message(s) parsed, {review} to review")
+    with progress_bar(message_count(db), "parsing") as bar:
+        summary = reparse_job(app.config, db, pending_only=pending, workers=workers, progress=bar.update)
+    click.echo(summary)
 
 
 @click.command()

@@ -27,7 +27,7 @@ class AppContext:
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
             from areaplan.store.db import open_db
-            from areaplan.store.status import ensure_gazetteer_loaded
+            from areaplan.store.gazetteer import ensure_gazetteer_loaded
 
             self._db = open_db(self.config.db)
             ensure_gazetteer_loaded(self._db, self.config.zone_overrides)

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from areaplan.core.campaigns import Campaign, today_bangkok
+from areaplan.app.logs import register_secret
+from areaplan.core.campaigns import Campaign
+from areaplan.core.clock import today_bangkok
 from areaplan.core.config import Config
 from areaplan.digest import settings as ds
 from areaplan.digest.errors import SendFailed
@@ -36,7 +38,8 @@ def prepare_store(
     Monthly periods are stored up to the month of ``through`` (default: today), and
     never less than up to the current month.
     """
-    from areaplan.store.status import ensure_gazetteer_loaded, sync_campaigns
+    from areaplan.store.campaigns import sync_campaigns
+    from areaplan.store.gazetteer import ensure_gazetteer_loaded
 
     campaigns = campaigns if campaigns is not None else ds.load_campaigns(config)
     through = max(through or today_bangkok(), today_bangkok())
@@ -75,7 +78,7 @@ def run_digest(
     use_smtp = ds.smtp_configured(config) and outbox is None and not dry_run
     smtp = ds.load_smtp_settings(config) if use_smtp else None
     if smtp is not None and smtp.password:
-        _register_secret(smtp.password)
+        register_secret(smtp.password)
     run = start_run(db, "digest")
     try:
         prepare_store(db, config, through=on)
@@ -109,10 +112,3 @@ def digest_job(
         raise SendFailed(result.summary)
     return result.summary
 
-
-def _register_secret(value: str) -> None:
-    try:
-        from areaplan.app.jobs import register_secret
-    except ImportError:  # pragma: no cover - the CLI layer is optional for library use
-        return
-    register_secret(value)

@@ -1,6 +1,6 @@
 """The jobs, each one function called by both the CLI (cron) and the scheduler daemon.
 
-Each returns a one-line summary and records itself in the ``runs`` table.
+Each goes through ``runner.run_job`` (the lock, a ``runs`` row, a one-line summary).
 """
 
 from __future__ import annotations
@@ -10,26 +10,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from areaplan.app.logs import register_secret
+from areaplan.app.runner import run_job
 from areaplan.core.config import Config, ConfigError, ImapAccount, secret
-from areaplan.ingest.errors import ImportIncomplete, LockBusy
-from areaplan.ingest.lock import run_lock
-from areaplan.store.runs import RunCounts, finish_run, record_skipped, start_run
+from areaplan.ingest.errors import ImportIncomplete
+from areaplan.store.runs import RunCounts
 
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from areaplan.ingest.imap_poller import Credentials
+
 log = logging.getLogger(__name__)
 
 
-def register_secret(value: str | None) -> None:
-    """Make sure ``value`` never appears in log output."""
-    if value:
-        from areaplan.app.cli import SecretRedactingFilter
-
-        SecretRedactingFilter.secrets.add(value)
-
-
-def credentials_for(cfg: Config, account: ImapAccount):  # -> ingest.imap_poller.Credentials
+def credentials_for(cfg: Config, account: ImapAccount) -> Credentials:
     from areaplan.ingest.imap_poller import Credentials
 
     key = f"imap.{account.name}"
@@ -40,20 +35,10 @@ def credentials_for(cfg: Config, account: ImapAccount):  # -> ingest.imap_poller
     return Credentials(password=password, oauth2_token=token)
 
 
-def parse_settings(cfg: Config):  # -> parsers.types.ParseSettings
-    from areaplan.digest.settings import load_campaigns
-    from areaplan.parsers.types import ParseSettings
-
-    return ParseSettings(
-        zone_overrides=tuple(sorted(cfg.zone_overrides.items())),
-        senders=tuple(sorted(cfg.senders.items())),
-        campaigns=tuple(load_campaigns(cfg)),
-    )
-
-
 def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, cfg: Config) -> None:
     """Parse every stored message that has no parsed row yet (also those a crash left behind)."""
-    from areaplan.parsers.pipeline import PARSER_VERSION, parse_pending
+    from areaplan.app.parse_job import parse_pending, parse_settings
+    from areaplan.parsers.pipeline import PARSER_VERSION
     from areaplan.store.parsed import pending_messages
 
     if not pending_messages(db, PARSER_VERSION):
@@ -61,38 +46,6 @@ def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, cfg: Config
     parsed, review = parse_pending(db, parse_settings(cfg))
     counts.parsed += parsed
     counts.review += review
-
-
-def interrupted_runs(db: sqlite_utils.Database, kind: str) -> None:
-    """Runs of ``kind`` still 'running' while we hold its lock were killed: say so."""
-    db.execute(
-        "UPDATE runs SET status = 'interrupted', error = 'the process ended without finishing (killed?)' "
-        "WHERE kind = ? AND status = 'running'",
-        [kind],
-    )
-
-
-def _run(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[[RunCounts], None],
-         counts: RunCounts | None = None) -> str:
-    try:
-        with run_lock(db_path, "ingest"):
-            interrupted_runs(db, kind)
-            counts = counts if counts is not None else RunCounts()
-            run = start_run(db, kind)
-            try:
-                work(counts)
-            except BaseException as err:
-                summary = counts.summary(kind) + f"; failed: {err}"
-                finish_run(db, run, "failed", counts, summary, error=f"{type(err).__name__}: {err}")
-                raise
-            summary = counts.summary(kind)
-            finish_run(db, run, "partial" if counts.refused else "ok", counts, summary,
-                       error="; ".join(counts.refused)[:2000] or None)
-            log.info(summary)
-            return summary
-    except LockBusy as err:
-        record_skipped(db, kind, str(err))
-        raise
 
 
 def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool = True) -> str:
@@ -104,8 +57,8 @@ def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool =
         raise ConfigError(
             "no [[imap]] account in the config; add one (see config.example.toml) or use `areaplan import`"
         )
-    db = db or open_db(cfg.db)
     creds = {a.name: credentials_for(cfg, a) for a in cfg.imap}
+    db = db or open_db(cfg.db)
 
     def work(counts: RunCounts) -> None:
         try:
@@ -115,7 +68,7 @@ def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool =
             if parse:
                 parse_pending_into(db, counts, cfg)
 
-    return _run(db, cfg.db, "poll", work)
+    return run_job(db, cfg.db, "poll", work)
 
 
 def import_job(
@@ -124,21 +77,45 @@ def import_job(
 ) -> str:
     """Import .eml / mbox / maildir backfills through the same store path as the poller.
 
-    Raises ImportIncomplete (after the run is recorded as ``partial``) when a file or a
-    message was refused; everything else given was imported all the same.
+    Raises ImportIncomplete (the run is recorded as ``partial``) when a file or a message was
+    refused; everything else given was imported all the same.
     """
     from areaplan.ingest.importer import import_paths
     from areaplan.store.db import open_db
 
     db = db or open_db(cfg.db)
-    counts = RunCounts()
 
     def work(counts: RunCounts) -> None:
+        nonlocal refused, imported_any
         import_paths(db, paths, counts, progress=progress)
         if parse:
             parse_pending_into(db, counts, cfg)
+        refused, imported_any = counts.refused, counts.stored + counts.duplicates > 0
 
-    summary = _run(db, cfg.db, "import", work, counts)
-    if counts.refused:
-        raise ImportIncomplete(summary, counts.refused, imported_any=counts.stored + counts.duplicates > 0)
+    refused: list[str] = []
+    imported_any = False
+    summary = run_job(db, cfg.db, "import", work)
+    if refused:
+        raise ImportIncomplete(summary, refused, imported_any)
     return summary
+
+
+def reparse_job(
+    cfg: Config, db: sqlite_utils.Database | None = None, *, pending_only: bool = False,
+    workers: int | None = None, progress: Callable[[int], None] | None = None,
+) -> str:
+    """Rebuild every derived row from the raw messages, under the same lock and run record."""
+    from areaplan.app.parse_job import parse_settings, reparse
+    from areaplan.store.db import open_db
+
+    db = db or open_db(cfg.db)
+
+    def work(counts: RunCounts) -> None:
+        parsed, review = reparse(db, parse_settings(cfg), pending_only=pending_only, workers=workers,
+                                 progress=progress)
+        counts.seen += parsed
+        counts.parsed += parsed
+        counts.review += review
+
+    return run_job(db, cfg.db, "reparse", work,
+                   lambda c: f"reparse: {c.parsed} message(s) parsed, {c.review} to review")

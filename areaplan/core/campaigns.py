@@ -22,13 +22,83 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from areaplan.store.status import CampaignPeriod, CampaignRow
+from areaplan.core.clock import to_bangkok
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
-KINDS = ("role_model", "best_practice")
+
+@dataclass(frozen=True)
+class CampaignKind:
+    """What a kind of campaign is, declared once: every stage asks this registry.
+
+    ``unit``: what the campaign counts (one answer per ``province`` or per ``zone``);
+    ``period_rule``: ``once`` (one period around a deadline) or ``monthly`` (due each month);
+    ``keyword_labels`` / ``keyword_patterns``: Thai phrases (matched tolerating the stray
+    spaces PDF extraction inserts) and case-insensitive regular expressions that name the
+    campaign in mail;
+    ``form_reader``: the name of the reader of its report form (``parsers.submission``);
+    ``names_district``: a submission must name a district (a nomination).
+    """
+
+    name: str
+    label_th: str
+    unit: str
+    period_rule: str
+    form_reader: str
+    keyword_labels: tuple[str, ...] = ()
+    keyword_patterns: tuple[str, ...] = ()
+    names_district: bool = False
+    resubmission_is_correction: bool = True  # a second mail for a period corrects the first
+
+
+KINDS: dict[str, CampaignKind] = {k.name: k for k in (
+    CampaignKind(
+        name="role_model",
+        label_th="อำเภอต้นแบบ",
+        unit="province",
+        period_rule="once",
+        form_reader="role_model_form",
+        keyword_labels=("อำเภอ ต้นแบบ", "คัดเลือก อำเภอ", "แบบ รายงาน การ คัดเลือก", "แบบ ฟอร์ม การ คัดเลือก"),
+        keyword_patterns=(r"role\s*-?\s*model",),
+        names_district=True,
+    ),
+    CampaignKind(
+        name="best_practice",
+        label_th="Best Practice",
+        unit="province",
+        period_rule="monthly",
+        form_reader="role_model_form",
+        keyword_labels=("แบบอย่าง ที่ ดี", "ผล การ ปฏิบัติ งาน ที่ เป็น แบบอย่าง"),
+        keyword_patterns=(r"best\s*-?\s*practices?", r"(?<![A-Za-z])(?-i:BP)(?![A-Za-z])"),
+        resubmission_is_correction=False,
+    ),
+)}
+
+
+@dataclass(frozen=True)
+class CampaignPeriod:
+    """One reporting period of a campaign, as stored in ``campaign_periods``."""
+
+    campaign_id: str
+    kind: str
+    period: str  # "2021" for a role-model selection, "YYYY-MM" for a monthly report
+    opens_on: date
+    due_on: date
+    visible_until: date  # the digest shows the period from opens_on to this day
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """A campaign as stored in ``campaigns`` (the config's ``[[campaigns]]`` entry)."""
+
+    id: str
+    kind: str
+    title_th: str
+    deadline: date | None
+    due_day: int | None
+    start_month: str | None
+    end_month: str | None
+    periods: tuple[CampaignPeriod, ...]
 
 
 @dataclass(frozen=True)
@@ -48,7 +118,7 @@ class Campaign:
 
     def periods(self, through: date) -> tuple[CampaignPeriod, ...]:
         """The campaign's periods, monthly ones up to the month of ``through``."""
-        if self.kind == "role_model":
+        if KINDS[self.kind].period_rule == "once":
             assert self.deadline is not None
             opens = self.opens or self.deadline.replace(day=1)
             return (
@@ -116,17 +186,6 @@ DEFAULT_CAMPAIGNS: tuple[Campaign, ...] = (
 )
 
 
-def today_bangkok() -> date:
-    """Today's date in Thailand."""
-    return datetime.now(BANGKOK).date()
-
-
-def end_of_day_utc(on: date) -> str:
-    """The instant the Thai day ``on`` ends, as an ISO-8601 string (the digest's cutoff)."""
-    end = datetime.combine(on + timedelta(days=1), datetime.min.time(), BANGKOK)
-    return end.isoformat()
-
-
 def period_for(kind: str, received_at: str, campaigns: tuple[Campaign, ...] = DEFAULT_CAMPAIGNS) -> str:
     """The period a submission of ``kind`` received at ``received_at`` counts for.
 
@@ -134,13 +193,10 @@ def period_for(kind: str, received_at: str, campaigns: tuple[Campaign, ...] = DE
     window (opens .. deadline + overdue_days) holds the received date, else the
     latest such campaign; a monthly report for the Thai month it was received in.
     """
-    when = datetime.fromisoformat(received_at)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=BANGKOK)
-    local = when.astimezone(BANGKOK).date()
-    if kind == "best_practice":
+    local = to_bangkok(received_at).date()
+    if KINDS[kind].period_rule == "monthly":
         return f"{local.year:04d}-{local.month:02d}"
-    role = [c for c in campaigns if c.kind == "role_model"]
+    role = [c for c in campaigns if c.kind == kind]
     if not role:
         return f"{local.year:04d}"
     for c in role:

@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from areaplan.core.errors import ConfigError
+
 DEFAULT_DB = "var/areaplan.db"
 SECRET_KEY_RE = re.compile(r"(password|passwd|secret|token|api_key)$", re.IGNORECASE)
-
-
-class ConfigError(Exception):
-    """The configuration is wrong; the message names the key and says how to fix it."""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from areaplan.core.thai_text import ZERO_WIDTH, has_thai, normalize
+
 logger = logging.getLogger(__name__)
 
 CONFIDENT = 0.9
@@ -141,7 +143,7 @@ _CAPITAL_TH = "เมือง"
 _CAPITAL_EN = ("amphoemueang", "mueangdistrict", "mueang")
 
 # --------------------------------------------------------------------------- keys
-_ZW_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZW_RE = re.compile(f"[{ZERO_WIDTH}]")
 _TH_DROP_RE = re.compile(r"[\s.\-‐‑‒–—―−ฯ'’]+")
 _TH_DUP_MARK_RE = re.compile(r"([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\1+")
 _EN_DROP_RE = re.compile(r"[^a-z0-9]+")
@@ -164,34 +166,13 @@ def en_key(text: str) -> str:
     return s.replace("muang", "mueang")
 
 
-def _has_thai(text: str) -> bool:
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
-
-
 def _has_latin(text: str) -> bool:
     return any("a" <= ch.lower() <= "z" for ch in text)
 
 
-@functools.lru_cache(maxsize=1)
-def _input_normalizer():
-    """The project's text normaliser if present (parsers.thai_text), else PyThaiNLP's, else NFC."""
-    try:
-        from areaplan.core.thai_text import normalize as project_normalize
-
-        return project_normalize
-    except ImportError:
-        pass
-    try:
-        from pythainlp.util import normalize as pythainlp_normalize
-
-        return pythainlp_normalize
-    except ImportError:  # pragma: no cover - pythainlp is a dependency
-        return lambda s: unicodedata.normalize("NFC", s)
-
-
 def clean_name(text: str) -> str:
     """Normalise a name field: Unicode/Thai normalisation, dotted blanks removed, edges trimmed."""
-    s = _input_normalizer()(text)
+    s = normalize(text)
     s = _ZW_RE.sub("", s)
     s = _BLANKS_RE.sub(" ", s)
     return re.sub(r"\s+", " ", s).strip(_EDGE_PUNCT)
@@ -472,7 +453,7 @@ class Gazetteer:
         return None
 
     def _province_exact(self, name: str) -> tuple[str, float, str] | None:
-        if _has_thai(name):
+        if has_thai(name):
             return self._prov_th.get(th_key(name))
         return self._prov_en.get(en_key(name)) if _has_latin(name) else None
 
@@ -482,7 +463,7 @@ class Gazetteer:
         return self._prov_abbr.get(m.group(1)) if m else None
 
     def _province_fuzzy(self, name: str) -> tuple[str, float, str] | None:
-        if _has_thai(name):
+        if has_thai(name):
             key, keys, index, method = th_key(name), self._prov_th_keys, self._prov_th, "fuzzy"
         else:
             key, keys, index, method = en_key(name), self._prov_en_keys, self._prov_en, "fuzzy_en"
@@ -546,7 +527,7 @@ class Gazetteer:
             if head.strip() and prov and prov.confident:
                 return head.strip(_EDGE_PUNCT), prov.code
         head, _, tail = s.rpartition(" ")  # "จอมทอง กทม.", "สันทราย เชียงใหม่"
-        if head.strip(_EDGE_PUNCT) and _has_thai(tail):
+        if head.strip(_EDGE_PUNCT) and has_thai(tail):
             prov = self.resolve_province(tail)
             if prov and prov.method in ("exact", "alias"):
                 return head.strip(_EDGE_PUNCT), prov.code
@@ -581,7 +562,7 @@ class Gazetteer:
         )
 
     def _district_exact(self, name: str, pcode: str, raw: str) -> Match | None:
-        if _has_thai(name):
+        if has_thai(name):
             codes, method = self._dist_th.get(th_key(name), []), "exact"
         else:
             codes, method = self._dist_en.get(en_key(name), []), "exact_en"
@@ -595,7 +576,7 @@ class Gazetteer:
         capital = self.capital_of(pcode)
         if capital is None:
             return None
-        if _has_thai(name):
+        if has_thai(name):
             key = th_key(name)
             if not key.startswith(_CAPITAL_TH):
                 return None
@@ -616,7 +597,7 @@ class Gazetteer:
         if _is_bare_capital(name):
             return None  # "เมือง" where there is no อำเภอเมือง (Bangkok): never ดอนเมือง etc.
         districts = self._by_province.get(pcode, [])
-        if _has_thai(name):
+        if has_thai(name):
             key, method = th_key(name), "fuzzy"
             choices = {th_key(d.name_th): d.code for d in districts}
         else:
@@ -649,7 +630,7 @@ class Gazetteer:
         name = strip_district_prefix(body)
         if not name:
             return []
-        thai = _has_thai(name)
+        thai = has_thai(name)
         key = th_key(name) if thai else en_key(name)
         capital = self._capital_anywhere(name, raw)
         if capital:
@@ -660,7 +641,7 @@ class Gazetteer:
 
     def _exact_anywhere(self, name: str, raw: str = "") -> list[Match]:
         """Every district whose Thai (or, for Latin text, English) name is exactly ``name``."""
-        thai = _has_thai(name)
+        thai = has_thai(name)
         codes = (self._dist_th if thai else self._dist_en).get(
             th_key(name) if thai else en_key(name)
         )
@@ -668,10 +649,10 @@ class Gazetteer:
         return [self._district_match(c, 1.0, method, raw) for c in sorted(set(codes or []))]
 
     def _capital_anywhere(self, name: str, raw: str) -> Match | None:
-        key = th_key(name) if _has_thai(name) else en_key(name)
+        key = th_key(name) if has_thai(name) else en_key(name)
         prefix = (
             _CAPITAL_TH
-            if _has_thai(name)
+            if has_thai(name)
             else next((p for p in _CAPITAL_EN if key.startswith(p)), None)
         )
         if not prefix or not key.startswith(prefix) or key == prefix:
@@ -784,7 +765,7 @@ class Gazetteer:
                 conf, method = 0.8, "bare_common_word"
             else:
                 conf, method = (0.9, "bare")
-            continues = end < len(text) and text[end] != "ฯ" and _has_thai(text[end])
+            continues = end < len(text) and text[end] != "ฯ" and has_thai(text[end])
             if span.method == "alias" and method in ("prefixed", "bare") and continues:
                 longer = self.province_at_start(compact[span.start : span.start + 40])
                 if longer and longer.method == "fuzzy_prefix" and longer.code == span.code:
@@ -854,7 +835,7 @@ class Gazetteer:
 # --------------------------------------------------------------------------- helpers
 def _is_bare_capital(name: str) -> bool:
     """``เมือง`` / ``Mueang`` / ``Amphoe Mueang`` with no province name after it."""
-    return th_key(name) == _CAPITAL_TH if _has_thai(name) else en_key(name) in _CAPITAL_EN
+    return th_key(name) == _CAPITAL_TH if has_thai(name) else en_key(name) in _CAPITAL_EN
 
 
 def _best_fuzzy(
@@ -990,7 +971,7 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     """True when text[start:end] is a whole token: spaces, punctuation or the text's ends around it."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    return not (_has_thai(before) and before != "ฯ") and not _has_thai(after)
+    return not (has_thai(before) and before != "ฯ") and not has_thai(after)
 
 
 _DISTRICT_BEFORE_RE = re.compile(r"(?:อำเภอ|อ\.|เขต|อ:)[.:：|…_]*$")

@@ -216,6 +216,11 @@ def parse_thai_number(s: str | None) -> int | None:
 # --------------------------------------------------------------------------- scoring
 
 
+def has_thai(text: str) -> bool:
+    """True when ``text`` holds a Thai letter, vowel, mark or digit (the one Thai test)."""
+    return any(is_thai_char(ch) for ch in text)
+
+
 def is_thai_char(ch: str) -> bool:
     """True for a character of the Thai block (letters, vowels, marks, digits)."""
     return len(ch) == 1 and ("\u0e01" <= ch <= "\u0e3a" or "\u0e3f" <= ch <= "\u0e5b")

@@ -28,7 +28,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from areaplan.core.gazetteer import CONFIDENT, Gazetteer, Match
-from areaplan.core.thai_text import parse_thai_number, strip_blanks, thai_digits_to_arabic
+from areaplan.core.thai_text import (
+    ZERO_WIDTH,
+    has_thai,
+    parse_thai_number,
+    strip_blanks,
+    thai_digits_to_arabic,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +71,7 @@ class FormFields:
 # --------------------------------------------------------------------------- patterns
 
 
-def _lbl(words: str) -> str:
+def label_re(words: str) -> str:
     """Regex for a Thai label that tolerates the stray spaces PDF extraction puts inside words.
 
     A space in ``words`` matches any whitespace (or none); between other characters
@@ -85,10 +91,10 @@ _PROV_LABEL = re.compile(
     "(?:"
     + "|".join(
         [
-            _lbl("ที่ทำการปกครองจังหวัด"),
-            _lbl("ที่ทำการปกครอง จ."),
+            label_re("ที่ทำการปกครองจังหวัด"),
+            label_re("ที่ทำการปกครอง จ."),
             r"ท?ปค\.?\s?จ\.",
-            _lbl("ที่ทำการปกครอง"),  # Bangkok: "ที่ทำการปกครองกรุงเทพมหานคร"
+            label_re("ที่ทำการปกครอง"),  # Bangkok: "ที่ทำการปกครองกรุงเทพมหานคร"
         ]
     )
     + ")"
@@ -102,55 +108,55 @@ _HEADER_CELLS: dict[str, re.Pattern[str]] = {
     ),
     "zone": re.compile(r"เขต(?:ตรวจราชการ)?(?:ที่)?"),
 }
-_SELECT = re.compile(
+SELECT_RE = re.compile(
     "(?:"
     + "|".join(
         [
-            _lbl("ได้ พิจารณา คัดเลือก"),
-            _lbl("ได้ คัดเลือก"),
-            _lbl("ได้ พิจารณา"),
-            _lbl("ขอ เสนอ"),
-            _lbl("ขอ รายงาน ผล การ คัดเลือก"),
+            label_re("ได้ พิจารณา คัดเลือก"),
+            label_re("ได้ คัดเลือก"),
+            label_re("ได้ พิจารณา"),
+            label_re("ขอ เสนอ"),
+            label_re("ขอ รายงาน ผล การ คัดเลือก"),
         ]
     )
     + ")"
 )
 _DISTRICT_WORD = re.compile(
-    r"^" + _FILL + r"(?:" + _lbl("กิ่งอำเภอ") + "|" + _lbl("อำเภอ") + r"|อ\.|เขต)"
+    r"^" + _FILL + r"(?:" + label_re("กิ่งอำเภอ") + "|" + label_re("อำเภอ") + r"|อ\.|เขต)"
 )
 _DIST_STOP = re.compile(
     "|".join(
         [
-            _lbl("เป็น อำเภอ ต้นแบบ"),
-            _lbl("เป็น เขต ต้นแบบ"),
-            _lbl("เป็น ต้นแบบ"),
-            _lbl("เป็น อำเภอ"),
-            _lbl("เป็น เขต"),
+            label_re("เป็น อำเภอ ต้นแบบ"),
+            label_re("เป็น เขต ต้นแบบ"),
+            label_re("เป็น ต้นแบบ"),
+            label_re("เป็น อำเภอ"),
+            label_re("เป็น เขต"),
             r"\(?\s*Role\s*Model",
-            _lbl("ตาม โครงการ"),
-            _lbl("โดย มี ผล"),
+            label_re("ตาม โครงการ"),
+            label_re("โดย มี ผล"),
         ]
     ),
     re.IGNORECASE,
 )
-_ROLE = re.compile(_lbl("อำเภอ ต้นแบบ") + r"|role\s*-?\s*model", re.IGNORECASE)
+_ROLE = re.compile(label_re("อำเภอ ต้นแบบ") + r"|role\s*-?\s*model", re.IGNORECASE)
 _TABLE_HINT = re.compile(
-    _lbl("อำเภอ ที่ ได้ รับ") + r"(?:\s*การ)?\s*" + _lbl("คัดเลือก") + "|" + _lbl("อำเภอ ที่ คัดเลือก")
+    label_re("อำเภอ ที่ ได้ รับ") + r"(?:\s*การ)?\s*" + label_re("คัดเลือก") + "|" + label_re("อำเภอ ที่ คัดเลือก")
 )
-_FORM_TITLE = re.compile(_lbl("แบบ") + r"\s*(?:ฟอร์ม|รายงาน)\s*" + _lbl("การ คัดเลือก"))
+_FORM_TITLE = re.compile(label_re("แบบ") + r"\s*(?:ฟอร์ม|รายงาน)\s*" + label_re("การ คัดเลือก"))
 
 _TABLE_PROVINCE = re.compile(
-    r"^[ \t|]*(?:ชื่อ\s?)?(?:" + _lbl("จังหวัด") + r"|จ\.)[ \t]*(?:[:：|\t]|\.{2,}|…)" + r"(?P<v>.*)$",
+    r"^[ \t|]*(?:ชื่อ\s?)?(?:" + label_re("จังหวัด") + r"|จ\.)[ \t]*(?:[:：|\t]|\.{2,}|…)" + r"(?P<v>.*)$",
     re.MULTILINE,
 )
 _TABLE_DISTRICT = re.compile(
     r"^[ \t|]*(?:"
     + "|".join(
         [
-            _lbl("อำเภอ ที่ ได้ รับ") + r"(?:\s*การ)?\s*" + _lbl("คัดเลือก"),
-            _lbl("อำเภอ ที่ คัดเลือก"),
-            _lbl("อำเภอ ต้นแบบ") + r"(?:\s*\(?Role\s*Model\)?)?",
-            r"(?:ชื่อ\s?)?" + _lbl("อำเภอ"),
+            label_re("อำเภอ ที่ ได้ รับ") + r"(?:\s*การ)?\s*" + label_re("คัดเลือก"),
+            label_re("อำเภอ ที่ คัดเลือก"),
+            label_re("อำเภอ ต้นแบบ") + r"(?:\s*\(?Role\s*Model\)?)?",
+            r"(?:ชื่อ\s?)?" + label_re("อำเภอ"),
             r"(?:ชื่อ\s?)?เขต",
             r"อ\.",
         ]
@@ -161,7 +167,7 @@ _TABLE_DISTRICT = re.compile(
 # A label and its answer on one line, separated only by spaces (tables read from PDFs).
 _LINE_PROVINCE = re.compile(
     r"^[ \t|]*(?:"
-    + "|".join([_lbl("ที่ทำการปกครองจังหวัด"), _lbl("ที่ทำการปกครอง จ."), r"(?:ชื่อ\s?)?จังหวัด"])
+    + "|".join([label_re("ที่ทำการปกครองจังหวัด"), label_re("ที่ทำการปกครอง จ."), r"(?:ชื่อ\s?)?จังหวัด"])
     + r")[ \t]+(?P<v>\S[^\n]*)$",
     re.MULTILINE,
 )
@@ -169,19 +175,19 @@ _LINE_DISTRICT = re.compile(
     r"^[ \t|]*(?:"
     + "|".join(
         [
-            _lbl("อำเภอ ที่ ได้ รับ") + r"(?:\s*การ)?\s*" + _lbl("คัดเลือก"),
-            _lbl("อำเภอ ที่ คัดเลือก"),
-            r"ชื่อ\s?" + _lbl("อำเภอ"),
+            label_re("อำเภอ ที่ ได้ รับ") + r"(?:\s*การ)?\s*" + label_re("คัดเลือก"),
+            label_re("อำเภอ ที่ คัดเลือก"),
+            r"ชื่อ\s?" + label_re("อำเภอ"),
         ]
     )
     + r")[ \t]+(?P<v>\S[^\n]*)$",
     re.MULTILINE,
 )
-_PROVINCE_WORD = re.compile(_lbl("จังหวัด") + r"[ \t]?|(?<![ก-๙])จ\.[ \t]?")
+_PROVINCE_WORD = re.compile(label_re("จังหวัด") + r"[ \t]?|(?<![ก-๙])จ\.[ \t]?")
 _EN_PROVINCE = re.compile(r"\b(?:Province|Changwat)\s*[:：|]\s*(?P<v>[^\n|]+)", re.IGNORECASE)
 _EN_DISTRICT = re.compile(r"\b(?:District|Amphoe|Amphur)\s*[:：|]\s*(?P<v>[^\n|]+)", re.IGNORECASE)
 _SIGNATURE_PROVINCE = re.compile(
-    r"(?:" + _lbl("ปลัดจังหวัด") + "|" + _lbl("ผู้ว่าราชการจังหวัด") + r")(?P<v>[^\n]{0,60})"
+    r"(?:" + label_re("ปลัดจังหวัด") + "|" + label_re("ผู้ว่าราชการจังหวัด") + r")(?P<v>[^\n]{0,60})"
 )
 
 # The zone number may follow its blank on the next line ("ที่………\n๒"), but a list
@@ -191,15 +197,15 @@ _ZONE_NUMBER = (
 )
 _ZONE_PATTERNS = (
     re.compile(
-        _lbl("ผู้ตรวจราชการ")
+        label_re("ผู้ตรวจราชการ")
         + r"[^\n]{0,40}?(?:\n[^\n]{0,40}?){0,2}"
-        + _lbl("เขต")
+        + label_re("เขต")
         + r"(?:\s?"
-        + _lbl("ตรวจราชการ")
+        + label_re("ตรวจราชการ")
         + r")?(?:\s?ที่)?"
         + _ZONE_NUMBER
     ),
-    re.compile(_lbl("เขตตรวจราชการ") + r"(?:\s?ที่)?" + _ZONE_NUMBER),
+    re.compile(label_re("เขตตรวจราชการ") + r"(?:\s?ที่)?" + _ZONE_NUMBER),
     re.compile(r"^[ \t|]*เขต(?:\s?ที่)?[ \t]*[:：|][ \t.…_·]*(?P<z>[0-9๐-๙]{1,2})(?![0-9๐-๙])", re.M),
     re.compile(
         r"\b(?:Inspection\s+)?(?:Zone|Region)\s*(?:No\.?)?\s*[:：#]?\s*(?P<z>\d{1,2})\b", re.I
@@ -207,39 +213,39 @@ _ZONE_PATTERNS = (
 )
 
 _OUTSTANDING = re.compile(
-    _lbl("ผล การ ปฏิบัติ งาน ที่ โดดเด่น") + "|" + _lbl("ผล การ ดำเนิน งาน ที่ โดดเด่น")
+    label_re("ผล การ ปฏิบัติ งาน ที่ โดดเด่น") + "|" + label_re("ผล การ ดำเนิน งาน ที่ โดดเด่น")
 )
-_CRITERIA_REF = re.compile(_lbl("ตาม หลักเกณฑ์ การ คัดเลือก") + r"ฯ?[ \t:：|]*")
+_CRITERIA_REF = re.compile(label_re("ตาม หลักเกณฑ์ การ คัดเลือก") + r"ฯ?[ \t:：|]*")
 _INTRO_WORD = re.compile(r"\s*(?:คือ|ได้แก่|ดังนี้)")
 _NARRATIVE_START = re.compile(r"(?:^|[\s.…_)ฯ])(?:คือ|ได้แก่|ดังนี้)")
 _NARRATIVE_END = re.compile(
     "|".join(
         [
-            _lbl("จึง เรียน มา เพื่อ"),
-            _lbl("จึง เรียน มา"),
-            _lbl("ขอ แสดง ความ นับถือ"),
-            r"\(?\s*" + _lbl("ลงชื่อ"),
-            r"\(\s*" + _lbl("ผู้รายงาน"),
-            r"(?:^|(?<=\n))[ \t]*" + _lbl("ผู้ รายงาน"),  # a table row "ผู้รายงาน  นาย…"
-            r"(?:^|(?<=\n))[ \t]*" + _lbl("ผู้ ประสานงาน"),
-            _lbl("หมายเหตุ"),
+            label_re("จึง เรียน มา เพื่อ"),
+            label_re("จึง เรียน มา"),
+            label_re("ขอ แสดง ความ นับถือ"),
+            r"\(?\s*" + label_re("ลงชื่อ"),
+            r"\(\s*" + label_re("ผู้รายงาน"),
+            r"(?:^|(?<=\n))[ \t]*" + label_re("ผู้ รายงาน"),  # a table row "ผู้รายงาน  นาย…"
+            r"(?:^|(?<=\n))[ \t]*" + label_re("ผู้ ประสานงาน"),
+            label_re("หมายเหตุ"),
         ]
     )
 )
-_SIGN = re.compile(r"\(?\s*" + _lbl("ลงชื่อ") + "|" + _lbl("ลง นาม"))
-_REPORTER_LABEL = re.compile(r"(?:^|(?<=\n))[ \t]*" + _lbl("ผู้ รายงาน") + r"(?![ \t]*\))")
+_SIGN = re.compile(r"\(?\s*" + label_re("ลงชื่อ") + "|" + label_re("ลง นาม"))
+_REPORTER_LABEL = re.compile(r"(?:^|(?<=\n))[ \t]*" + label_re("ผู้ รายงาน") + r"(?![ \t]*\))")
 _SIGN_HEAD = re.compile(
-    r"\s*\(?\s*(?:" + _lbl("ลงชื่อ") + "|" + _lbl("ลง นาม") + "|" + _lbl("ผู้ รายงาน") + r")"
+    r"\s*\(?\s*(?:" + label_re("ลงชื่อ") + "|" + label_re("ลง นาม") + "|" + label_re("ผู้ รายงาน") + r")"
     r"\s*[:：]?[ \t]*(?P<rest>[^\n]*)"
 )
-_COORD = re.compile(_lbl("ผู้ประสานงาน"))
-_POSITION = re.compile(_lbl("ตำแหน่ง"))
+_COORD = re.compile(label_re("ผู้ประสานงาน"))
+_POSITION = re.compile(label_re("ตำแหน่ง"))
 _PHONE_LABEL = re.compile(
-    _lbl("หมายเลข โทรศัพท์")
+    label_re("หมายเลข โทรศัพท์")
     + "|"
-    + _lbl("โทรศัพท์")
+    + label_re("โทรศัพท์")
     + "|"
-    + _lbl("โทรสาร")
+    + label_re("โทรสาร")
     + r"|โทร\.?|เบอร์|tel\.?|mobile|fax",
     re.IGNORECASE,
 )
@@ -266,10 +272,10 @@ _PHONE = re.compile(
 )
 
 _CRITERIA_HEADINGS: dict[int, re.Pattern[str]] = {
-    1: re.compile(_lbl("บทบาท") + r"\s*(?:ของ\s*)?" + _lbl("นายอำเภอ")),
-    2: re.compile(_lbl("การ ดำเนิน การ จัดเก็บ ข้อมูล") + "|" + _lbl("การ จัดเก็บ ข้อมูล")),
-    3: re.compile(_lbl("ผล การ ปฏิบัติ งาน ของ ลูกจ้าง") + "|" + _lbl("ลูกจ้าง เหมา บริการ")),
-    4: re.compile(_lbl("การ บูรณาการ ความ ร่วมมือ")),
+    1: re.compile(label_re("บทบาท") + r"\s*(?:ของ\s*)?" + label_re("นายอำเภอ")),
+    2: re.compile(label_re("การ ดำเนิน การ จัดเก็บ ข้อมูล") + "|" + label_re("การ จัดเก็บ ข้อมูล")),
+    3: re.compile(label_re("ผล การ ปฏิบัติ งาน ของ ลูกจ้าง") + "|" + label_re("ลูกจ้าง เหมา บริการ")),
+    4: re.compile(label_re("การ บูรณาการ ความ ร่วมมือ")),
 }
 _CRITERION_MARK = re.compile(
     r"(?:(?<=\s)|^)(?:"
@@ -299,7 +305,7 @@ def _prepare(text: str) -> str:
     return text
 
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 
 
 def _clean(text: str | None) -> str:
@@ -362,10 +368,6 @@ def _dedupe(items: list[str]) -> list[str]:
     return [x for x in items if not (x in seen or seen.add(x))]
 
 
-def _has_thai(text: str) -> bool:
-    return any("\u0e01" <= ch <= "\u0e5b" for ch in text)
-
-
 # --------------------------------------------------------------------------- reader
 
 
@@ -395,7 +397,7 @@ class _FormReader:
     def _find_select(self) -> re.Match[str] | None:
         """The "…ได้พิจารณาคัดเลือก…" of the answer sentence (preferring one after a province label)."""
         best = None
-        for m in _SELECT.finditer(self.text):
+        for m in SELECT_RE.finditer(self.text):
             if self._province_label_before(m.start()) is not None:
                 return m
             if best is None and "คัดเลือก" in re.sub(r"\s", "", m.group(0)):
@@ -811,14 +813,14 @@ _LABEL_LINE = re.compile(
     r"^\s*(?:"
     + "|".join(
         [
-            _lbl("หมายเลข"),
+            label_re("หมายเลข"),
             r"โทร",
-            _lbl("ผู้ ประสาน"),
-            _lbl("ผู้ รายงาน"),
-            _lbl("ตำแหน่ง"),
-            _lbl("หมายเหตุ"),
-            _lbl("ลงชื่อ"),
-            _lbl("จึง เรียน"),
+            label_re("ผู้ ประสาน"),
+            label_re("ผู้ รายงาน"),
+            label_re("ตำแหน่ง"),
+            label_re("หมายเหตุ"),
+            label_re("ลงชื่อ"),
+            label_re("จึง เรียน"),
             r"[(\d๐-๙]",
         ]
     )
@@ -837,7 +839,7 @@ def _continuation(text: str, line_end: int) -> str:
         or len(value) > 60
         or _LABEL_LINE.match(value)
         or re.search(r"\d|[๐-๙]", value)
-        or not _has_thai(value[:1])
+        or not has_thai(value[:1])
         or text[line_end - 1 : line_end].isspace()
     ):
         return ""

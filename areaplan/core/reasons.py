@@ -1,0 +1,124 @@
+"""Why a message or a submission needs a person: reasons as data.
+
+A ``Reason`` is a stable ``code`` (``province.not_found``), the ``field`` it concerns, the
+``evidence`` (what was read: a name, a file name), an English ``detail`` for logs, and where
+it was found (``source``). What staff read is the Thai text of the code's ``ReasonKind``,
+filled with the evidence. Whether a reason sends the message to review is the code's
+``severity``, never the wording: rewording a text changes nobody's queue, and a person can
+dismiss a reason by its code (issue "People close the loop").
+
+Adding a reason: one ``ReasonKind`` line in ``REASONS`` (code, severity, Thai, English).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REVIEW = "review"  # a person must look before the submission counts as clean
+NOTE = "note"  # informative: kept and shown, sends nothing to review
+
+
+@dataclass(frozen=True)
+class ReasonKind:
+    code: str
+    severity: str
+    th: str  # Thai text for staff; ``{evidence}`` is replaced by the reason's evidence
+    en: str
+
+
+_KINDS = (
+    # the message as mail
+    ReasonKind("message.undecodable", REVIEW, "ถอดรหัสอีเมลไม่ได้ ({evidence}) โปรดเปิดอ่านต้นฉบับ",
+               "the message could not be decoded"),
+    ReasonKind("message.defect", REVIEW, "อีเมลมีส่วนที่เสียหายหรืออ่านได้ไม่ครบ: {evidence}",
+               "a MIME defect that may have lost content"),
+    ReasonKind("message.defect_minor", NOTE, "อีเมลมีข้อบกพร่องเล็กน้อย (ซ่อมแล้ว): {evidence}",
+               "a MIME defect repaired without loss"),
+    ReasonKind("parse.failed", REVIEW, "ระบบอ่านข้อความนี้ไม่สำเร็จ ({evidence}) โปรดอ่านต้นฉบับและแจ้งผู้ดูแลระบบ",
+               "areaplan could not parse this message"),
+    ReasonKind("parse.timeout", REVIEW, "อ่านข้อความนี้เกินเวลาที่กำหนด ({evidence}) โปรดอ่านต้นฉบับ",
+               "parsing stopped at the message's time budget"),
+    ReasonKind("parse.memory", REVIEW, "อ่านข้อความนี้ใช้หน่วยความจำเกินกำหนด ({evidence}) โปรดอ่านต้นฉบับ",
+               "parsing stopped at the message's memory budget"),
+    # what kind of mail it is
+    ReasonKind("campaign.unclear", REVIEW, "ไม่แน่ใจว่าเป็นการส่งแบบรายงานหรือไม่ ({evidence})",
+               "could not tell whether this is a submission"),
+    # attachments
+    ReasonKind("attachment.unreadable", REVIEW, "ไฟล์แนบ {evidence} อ่านไม่ได้หรืออ่านได้ไม่ครบ",
+               "an attachment could not be read (completely)"),
+    ReasonKind("attachment.too_many", REVIEW, "ไฟล์แนบมีจำนวนมากเกินกำหนด อ่านไม่ครบ: {evidence}",
+               "more attachments and archive members than the limit"),
+    ReasonKind("attachment.nested_too_deep", REVIEW, "ไฟล์บีบอัดซ้อนกันหลายชั้นเกินกำหนด: {evidence}",
+               "archives nested deeper than the limit"),
+    # province
+    ReasonKind("province.not_found", REVIEW,
+               "ไม่พบชื่อจังหวัดผู้ส่ง (ไม่มีในแบบรายงาน หัวเรื่อง หรือเนื้อความ และผู้ส่ง {evidence} ไม่อยู่ในตาราง [senders])",
+               "province not found"),
+    ReasonKind("province.not_in_gazetteer", REVIEW, "ชื่อจังหวัดในแบบรายงาน “{evidence}” ไม่พบในทะเบียนจังหวัด",
+               "province on the form not found in the gazetteer"),
+    ReasonKind("province.conflict", REVIEW, "ข้อความระบุจังหวัดต่างกัน: {evidence}",
+               "the message names different provinces"),
+    ReasonKind("province.fuzzy", REVIEW, "อ่านชื่อจังหวัดได้ใกล้เคียง: {evidence} โปรดตรวจการสะกด",
+               "province read by a fuzzy match"),
+    # district
+    ReasonKind("district.missing", REVIEW, "ไม่พบชื่ออำเภอที่เสนอในข้อความ",
+               "the nominated district was not found in the message"),
+    ReasonKind("district.several", REVIEW, "เสนอมากกว่าหนึ่งอำเภอ: {evidence}", "more than one district nominated"),
+    ReasonKind("district.no_province", REVIEW, "ตรวจอำเภอ “{evidence}” ไม่ได้ เพราะไม่ทราบจังหวัด",
+               "the district cannot be checked without a province"),
+    ReasonKind("district.not_in_province", REVIEW, "อำเภอไม่อยู่ในจังหวัดที่ระบุ: {evidence}",
+               "the district is not in the province"),
+    ReasonKind("district.not_found", REVIEW, "ไม่พบอำเภอในทะเบียน: {evidence}", "district not found in the province"),
+    ReasonKind("district.fuzzy", REVIEW, "อ่านชื่ออำเภอได้ใกล้เคียง: {evidence} โปรดตรวจการสะกด",
+               "district read by a fuzzy match"),
+    # OCR
+    ReasonKind("ocr.inexact", REVIEW, "อ่านด้วย OCR และไม่ตรงกับทะเบียนทุกตัวอักษร: {evidence}",
+               "read by OCR without an exact gazetteer match"),
+    # zone
+    ReasonKind("zone.mismatch", REVIEW, "แบบรายงานระบุเขตไม่ตรงกับเขตตรวจราชการของจังหวัด: {evidence}",
+               "the zone written on the form differs from the province's zone"),
+)
+
+REASONS: dict[str, ReasonKind] = {}
+for _k in _KINDS:
+    if _k.code in REASONS:  # pragma: no cover - a programming error caught at import
+        raise ValueError(f"reason code {_k.code} defined twice")
+    REASONS[_k.code] = _k
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason, as data: code, field, evidence (and an English detail for logs)."""
+
+    code: str
+    field: str | None = None  # province, district, zone, campaign, attachment, message, ...
+    evidence: str = ""
+    detail: str = ""
+    source: str | None = None  # where: "body", "attachment form.pdf", ...
+
+    def __post_init__(self) -> None:
+        if self.code not in REASONS:
+            raise ValueError(f"unknown reason code {self.code!r}; add it to areaplan.core.reasons.REASONS")
+
+    @property
+    def kind(self) -> ReasonKind:
+        return REASONS[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.kind.severity
+
+    @property
+    def text_th(self) -> str:
+        """The Thai line staff read."""
+        return self.kind.th.replace("{evidence}", self.evidence or "-")
+
+    @property
+    def text_en(self) -> str:
+        """An English line for logs."""
+        tail = self.detail or self.evidence
+        return f"{self.kind.en}: {tail}" if tail else self.kind.en
+
+
+def needs_review(reasons: list[Reason]) -> bool:
+    return any(r.severity == REVIEW for r in reasons)

@@ -1,0 +1,114 @@
+"""The values the parsers produce and the store saves: one parsed message and its parts.
+
+Plain data (no SQL, no I/O), shared by ``parsers`` (which fill them) and ``store`` (which
+writes them), so neither imports the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from areaplan.core.reasons import REVIEW, Reason
+
+
+@dataclass(frozen=True)
+class ExtractedImage:
+    """A picture found in a message: an attached photo or one embedded in a PDF/DOCX."""
+
+    data: bytes
+    filename: str
+    mime_type: str
+    width: int | None = None
+    height: int | None = None
+    source: str = ""  # e.g. "attachment", "pdf page 3", "docx"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one field of a submission was read."""
+
+    source: str  # "attachment", "body", "forwarded", "subject", "sender", "sender-table", "derived"
+    attachment_part: int | None = None  # AttachmentRecord.part_index
+    filename: str | None = None
+    page: int | None = None
+    method: str = ""  # "form", "ocr", "gazetteer-exact", "fuzzy", "sender table", ...
+    confidence: float | None = None
+
+
+@dataclass
+class AttachmentRecord:
+    """One attachment (or archive member, or forwarded part) and what was read from it."""
+
+    part_index: int
+    filename: str | None
+    content_type: str | None
+    sha256: str
+    size: int
+    kind: str
+    method: str = ""
+    pages: int | None = None
+    ocr: bool = False
+    text: str = ""
+    problems: list[str] = field(default_factory=list)  # the reader's own words (English, for logs)
+    notes: list[str] = field(default_factory=list)
+    images: list[ExtractedImage] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)  # the problems as coded reasons
+
+
+@dataclass
+class SubmissionRecord:
+    """The fields of a role-model or best-practice submission, as resolved."""
+
+    campaign: str
+    period: str
+    province_code: str | None = None
+    province_confidence: float | None = None
+    district_code: str | None = None
+    district_confidence: float | None = None
+    zone: int | None = None
+    zone_written: int | None = None
+    reporter_name: str | None = None
+    reporter_position: str | None = None
+    coordinator: str | None = None
+    phones: list[str] = field(default_factory=list)
+    narrative: str | None = None
+    criteria: dict[int, str] = field(default_factory=dict)
+    image_count: int = 0
+    source: str = ""  # where most fields came from, e.g. "attachment form.pdf", "body"
+    key: str = ""  # stable id within the store: "<message>" or "<message>.<n>" (set when saved)
+    reasons: list[Reason] = field(default_factory=list)
+    provenance: dict[str, Provenance] = field(default_factory=dict)  # field name -> where it was read
+
+    @property
+    def review_reasons(self) -> list[str]:
+        return [r.text_th for r in self.reasons if r.severity == REVIEW]
+
+
+@dataclass
+class ParsedMessage:
+    """Everything derived from one raw message; ``store.parsed.save_parsed`` writes it."""
+
+    message_id: str  # Message-ID without brackets, or "sha256:<hash>" when missing
+    subject: str = ""
+    from_name: str = ""
+    from_addr: str = ""
+    to_addrs: str = ""
+    sent_at: str | None = None  # Date header, ISO 8601
+    text_body: str = ""
+    campaign: str = "other"  # role_model, best_practice, other
+    campaign_reason: str = ""
+    status: str = "other"  # submission, other, review
+    reasons: list[Reason] = field(default_factory=list)  # the message's own (not a submission's)
+    defects: list[str] = field(default_factory=list)
+    attachments: list[AttachmentRecord] = field(default_factory=list)
+    body_images: list[ExtractedImage] = field(default_factory=list)
+    submission: SubmissionRecord | None = None
+
+    @property
+    def review_reasons(self) -> list[str]:
+        """The Thai lines staff read: the message's reasons, then its submission's."""
+        own = [r.text_th for r in self.reasons if r.severity == REVIEW]
+        return own + (self.submission.review_reasons if self.submission else [])
+
+    def all_reasons(self) -> list[Reason]:
+        return list(self.reasons) + (list(self.submission.reasons) if self.submission else [])

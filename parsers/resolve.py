@@ -1,0 +1,163 @@
+"""Who sent it and what they nominated: province and district resolved against the gazetteer.
+
+Each function returns what it resolved and appends coded ``Reason`` values for every doubt;
+a guess (fuzzy, ambiguous, OCR without an exact match) is never marked confident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from areaplan.core.campaigns import KINDS
+from areaplan.core.gazetteer import CONFIDENT, Gazetteer, Match
+from areaplan.core.reasons import Reason
+from areaplan.core.records import AttachmentRecord, ParsedMessage, Provenance
+from areaplan.parsers.types import ParseSettings
+
+
+@dataclass
+class Candidate:
+    """A text that may hold the report form: an attachment, the body or a forwarded body."""
+
+    source: str  # "attachment X.pdf", "body", "forwarded message"
+    text: str
+    ocr: bool
+    form: object  # parsers.role_model_form.FormFields
+    attachment: AttachmentRecord | None = None
+
+    def provenance(self, method: str, confidence: float | None = None) -> Provenance:
+        if self.attachment is not None:
+            return Provenance("attachment", self.attachment.part_index, self.attachment.filename, None,
+                              "ocr" if self.ocr else method, confidence)
+        return Provenance("forwarded" if self.source.startswith("forwarded") else "body", None, None, None,
+                          method, confidence)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    where: str  # in words, for the submission's ``source``
+    match: Match
+    provenance: Provenance
+
+
+def sender_province(pm: ParsedMessage, settings: ParseSettings) -> str | None:
+    """The province the ``[senders]`` table gives for the sender's address or domain."""
+    table = dict(settings.senders)
+    addr = pm.from_addr.lower()
+    if addr in table:
+        return table[addr]
+    domain = addr.rpartition("@")[2]
+    while domain:
+        if domain in table:
+            return table[domain]
+        domain = domain.partition(".")[2]
+    return None
+
+
+def _province_after(label: str, text: str | None) -> str | None:
+    if not text:
+        return None
+    i = text.find(label)
+    return text[i + len(label):].strip() if i >= 0 else None
+
+
+def is_guess(m: Match) -> bool:
+    """A typo-tolerant or low-confidence match: a guess, never confident on its own."""
+    return m.confidence < CONFIDENT or m.method.startswith("fuzzy") or m.method.endswith("_ambiguous")
+
+
+def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, settings: ParseSettings,
+                       reasons: list[Reason]) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    form = best.form if best else None
+    if form is not None:
+        if form.province_text:
+            m = gaz.resolve_province(form.province_text)
+            if m:
+                evidence.append(Evidence(f"the form ({best.source})", m, best.provenance("form", m.confidence)))
+            else:
+                reasons.append(Reason("province.not_in_gazetteer", "province", evidence=form.province_text,
+                                      source=best.source))
+        elif getattr(form, "province_code", None):
+            p = gaz.province(form.province_code)
+            if p:
+                m = Match(p.code, p.name_th, CONFIDENT, "from_unique_district", form.district_text or "")
+                evidence.append(Evidence(f"the district named on the form ({best.source})", m,
+                                         best.provenance("unique district", CONFIDENT)))
+        pos = _province_after("ปลัดจังหวัด", form.reporter_position)
+        if pos:
+            m = gaz.resolve_province(pos)
+            if m:
+                evidence.append(Evidence("the reporter's position", m, best.provenance("reporter position",
+                                                                                        m.confidence)))
+    for where, text, source in (("the subject", pm.subject, "subject"), ("the sender's name", pm.from_name, "sender")):
+        found = {m.code: m for m in gaz.find_provinces_in(text or "")}
+        if len(found) == 1:
+            m = next(iter(found.values()))
+            evidence.append(Evidence(where, m, Provenance(source, method=m.method, confidence=m.confidence)))
+    if not evidence and pm.text_body:
+        found = {m.code: m for m in gaz.find_provinces_in(pm.text_body)}
+        if len(found) == 1:
+            m = next(iter(found.values()))
+            evidence.append(Evidence("the body", m, Provenance("body", method=m.method, confidence=m.confidence)))
+    sender = sender_province(pm, settings)
+    if sender:
+        p = gaz.province(sender)
+        if p:
+            evidence.append(Evidence("the sender table", Match(p.code, p.name_th, 1.0, "sender", pm.from_addr),
+                                     Provenance("sender-table", method="[senders]", confidence=1.0)))
+    return evidence
+
+
+def resolve_province(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, settings: ParseSettings,
+                     reasons: list[Reason]) -> tuple[str | None, float | None, str, Provenance | None]:
+    """The province code, its confidence, where it came from (words and provenance)."""
+    evidence = _province_evidence(gaz, pm, best, settings, reasons)
+    if not evidence:
+        reasons.append(Reason("province.not_found", "province", evidence=pm.from_addr or "?"))
+        return None, None, "", None
+    first = evidence[0]
+    m = first.match
+    confident = [e for e in evidence if e.match.confidence >= CONFIDENT]
+    if len({e.match.code for e in confident}) > 1:
+        names = ", ".join(sorted({f"{e.match.name_th} ({e.where})" for e in confident}))
+        reasons.append(Reason("province.conflict", "province", evidence=names))
+    if is_guess(m):
+        reasons.append(Reason("province.fuzzy", "province",
+                              evidence=f"{m.name_th} จาก “{m.matched_text}” (ความมั่นใจ {m.confidence:.2f})",
+                              source=first.where))
+    if best is not None and best.ocr and first.where.startswith("the form") and m.method != "exact":
+        reasons.append(Reason("ocr.inexact", "province", evidence=f"จังหวัด{m.name_th}", source=best.source))
+    return m.code, m.confidence, first.where, first.provenance
+
+
+def resolve_district(gaz: Gazetteer, form, province: str | None, campaign: str, ocr: bool,
+                     reasons: list[Reason]) -> tuple[str | None, float | None]:
+    """The nominated district's code and confidence within ``province``."""
+    if form is None or not form.district_text:
+        if KINDS[campaign].names_district:
+            reasons.append(Reason("district.missing", "district"))
+        return None, None
+    mentioned = list(getattr(form, "districts_mentioned", []) or [])
+    if len(mentioned) > 1:
+        reasons.append(Reason("district.several", "district", evidence=", ".join(mentioned)))
+    if province is None:
+        reasons.append(Reason("district.no_province", "district", evidence=form.district_text))
+        return None, None
+    m = gaz.resolve_district(form.district_text, province)
+    if m is None:
+        elsewhere = [d for d in gaz.find_districts_anywhere(form.district_text) if d.code[:2] != province]
+        pname = gaz.province(province).name_th
+        if elsewhere:
+            where = ", ".join(f"{d.name_th} ({gaz.province(d.code[:2]).name_th})" for d in elsewhere[:3])
+            reasons.append(Reason("district.not_in_province", "district",
+                                  evidence=f"“{form.district_text}” ไม่อยู่ในจังหวัด{pname}; ทะเบียนมี {where}"))
+        else:
+            reasons.append(Reason("district.not_found", "district", evidence=f"“{form.district_text}” ในจังหวัด{pname}"))
+        return None, None
+    if is_guess(m):
+        reasons.append(Reason("district.fuzzy", "district",
+                              evidence=f"{m.name_th} จาก “{m.matched_text}” (ความมั่นใจ {m.confidence:.2f})"))
+    elif ocr and m.method != "exact":
+        reasons.append(Reason("ocr.inexact", "district", evidence=f"อำเภอ{m.name_th}"))
+    return m.code, m.confidence
