@@ -58,3 +58,7 @@ class ParseSettings:
     senders: tuple[tuple[str, str], ...] = ()  # address or domain -> province code
     campaigns: tuple = ()  # core.campaigns.Campaign values from the config; () = the defaults
     limits: ReadLimits = field(default_factory=ReadLimits)
+    # Each message is parsed in a worker process that is killed past these budgets
+    # (reason parse.timeout / parse.memory); the readers' own limits normally stop first.
+    seconds_per_message: float = 300.0
+    memory_per_message: int = 300 * 1024 * 1024  # peak resident memory of the worker
