@@ -604,6 +604,30 @@ def _headers_only(raw: bytes) -> Message:
     return msg
 
 
+LARGE_MESSAGE = 8 * 2**20  # bytes; larger messages skip mail-parser (see parse_message)
+_RE_BASE64_RUN = re.compile(rb"(?:[A-Za-z0-9+/]{40,998}={0,2}\r?\n)++")
+
+
+def drop_oversized_base64(raw: bytes, max_bytes: int) -> tuple[bytes, list[int]]:
+    """``raw`` without the base64 bodies that decode to more than ``max_bytes``; their sizes.
+
+    Such an attachment is refused by every reader anyway; decoding it would only cost memory
+    (the stdlib holds the encoded text, its lines and the decoded bytes at once).
+    """
+    out: list[bytes] = []
+    dropped: list[int] = []
+    pos = 0
+    for m in _RE_BASE64_RUN.finditer(raw):
+        if (m.end() - m.start()) * 3 // 4 > max_bytes:
+            out.append(raw[pos : m.start()])
+            dropped.append((m.end() - m.start()) * 3 // 4)
+            pos = m.end()
+    if not dropped:
+        return raw, []
+    out.append(raw[pos:])
+    return b"".join(out), dropped
+
+
 def parse_message(raw: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> MimeMessage:
     """Parse raw RFC 5322 bytes. Never raises for bad input: damage goes to ``defects``.
 
@@ -621,6 +645,15 @@ def parse_message(raw: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> MimeMessag
             "only the headers were read; body and attachments are missing"
         )
         msg, headers_only = _headers_only(raw), True
+    elif len(raw) > LARGE_MESSAGE:
+        # mail-parser keeps several copies of every part (592 MB for a 68 MB message): a large
+        # message is read by the stdlib parser, without the parts over the size limit.
+        raw, dropped = drop_oversized_base64(raw, limits.max_bytes)
+        pre.extend(
+            lossy(f"an attachment of about {n / 2**20:.0f} MB is over the {limits.max_bytes / 2**20:.0f} MB "
+                  "limit: not decoded and not read (the raw message keeps it)")
+            for n in dropped
+        )
     else:
         try:
             import mailparser  # lazy: heavy import, only needed here
