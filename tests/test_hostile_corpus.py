@@ -163,3 +163,37 @@ def test_the_wide_zip_reads_its_one_member_once():
     assert len(read) == 1 and "จังหวัดน่าน" in read[0].text
     assert sum("read once" in " ".join(r.notes) for r in records) == len(records) - 2
     assert zipfile.is_zipfile(io.BytesIO(kinds.wide_zip(form)))
+
+
+def test_a_docx_too_large_for_a_tree_is_read_paragraph_by_paragraph():
+    from areaplan.parsers.docx import MAX_TREE_BYTES, read_docx
+    from areaplan.parsers.types import ReadLimits
+
+    data = kinds.docx_with_paragraphs(200_000)
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size > MAX_TREE_BYTES
+
+    r = read_docx(data, ReadLimits(max_text_chars=10_000_000))
+
+    assert r.method == "docx-stream" and any("paragraph by paragraph" in n for n in r.notes)
+    lines = r.text.split("\n")
+    assert lines[0] == "ข้อ 0" and lines[-1] == "ข้อ 199999" and len(lines) == 200_000
+
+
+def test_a_pdf_stream_bomb_is_refused_before_pdfium_and_a_normal_stream_is_read():
+    import zlib
+
+    from areaplan.parsers.errors import UnreadableAttachment
+    from areaplan.parsers.pdf import read_pdf
+
+    with pytest.raises(UnreadableAttachment, match="decompression bomb"):
+        read_pdf(kinds.pdf_inflating_to(kinds.GIB))
+    ok = read_pdf(kinds.pdf_with_content(zlib.compress(b"BT /F1 12 Tf 72 700 Td (report 2564) Tj ET")))
+    assert "report 2564" in ok.text
+
+
+def test_a_docx_with_a_dtd_in_a_utf32_part_is_refused():
+    from areaplan.parsers.docx import read_docx
+    from areaplan.parsers.errors import UnreadableAttachment
+
+    with pytest.raises(UnreadableAttachment, match="DTD"):
+        read_docx(_utf32_dtd_docx())
