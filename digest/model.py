@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("received", "late", "needs_review", "missing")
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class Rendered:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("digest", "templates"),
+        loader=jinja2.PackageLoader("areaplan.digest", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -276,10 +276,11 @@ def load_campaigns(cfg: Config) -> tuple[Campaign, ...]:
     ids = [c.id for c in campaigns]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"campaigns: every id must be different, got {ids}")
-    role_periods = [c.role_model_period for c in campaigns if c.kind == "role_model"]
+    role_periods = [(c.kind, c.role_model_period) for c in campaigns if KINDS[c.kind].period_rule == "once"]
     if len(set(role_periods)) != len(role_periods):
         raise ConfigError(f"campaigns: two role_model campaigns have the same period {role_periods}; give each its own period")
-    if sum(c.kind == "best_practice" for c in campaigns) > 1:
+    monthly = [c.kind for c in campaigns if KINDS[c.kind].period_rule == "monthly"]
+    if len(set(monthly)) != len(monthly):
         raise ConfigError("campaigns: only one best_practice campaign may be configured (its months would overlap)")
     return campaigns
 
@@ -295,7 +296,7 @@ def _campaign(t: dict[str, Any], index: int) -> Campaign:
         known = " or ".join(f'"{k}"' for k in KINDS)
         raise ConfigError(f'{where}.kind must be {known}, not {kind!r}')
     title = _get(t, "title_th", str, where)
-    if kind == "role_model":
+    if KINDS[kind].period_rule == "once":
         for key in ("due_day", "start", "end"):
             if key in t:
                 raise ConfigError(f"{where}.{key} is for best_practice campaigns; a role_model campaign has a deadline")

@@ -152,9 +152,9 @@ class FolderPoller:
     """Polls one folder of one account over an open connection."""
 
     def __init__(self, db: sqlite_utils.Database, client: IMAPClient, account: ImapAccount, folder: str,
-                 counts: RunCounts, on_stored: Callable[[int], None] | None = None):
+                 counts: RunCounts):
         self.db, self.client, self.account, self.folder = db, client, account, folder
-        self.counts, self.on_stored = counts, on_stored
+        self.counts = counts
         self.gmail = GMAIL_CAPABILITY in client.capabilities()
 
     def poll(self) -> None:
@@ -240,7 +240,6 @@ class FolderPoller:
 
     def _store_batch(self, uidvalidity: int, batch: list[int], data: dict[int, dict[bytes, Any]]) -> None:
         """Store one fetched batch and move the watermark past it, in one transaction."""
-        stored: list[int] = []
         with transaction(self.db):
             for uid in batch:
                 d = data.get(uid)
@@ -253,15 +252,11 @@ class FolderPoller:
                 self.counts.seen += 1
                 if saved.new:
                     self.counts.stored += 1
-                    stored.append(saved.message)
                 else:
                     self.counts.duplicates += 1
             set_folder_state(self.db, self.account.name, self.folder, uidvalidity, batch[-1])
         if self.account.mark_seen:
             self.client.add_flags(batch, [b"\\Seen"])
-        if self.on_stored:
-            for message in stored:
-                self.on_stored(message)
 
 
 def poll_account(
@@ -270,7 +265,6 @@ def poll_account(
     creds: Credentials,
     counts: RunCounts,
     *,
-    on_stored: Callable[[int], None] | None = None,
     backoff: Iterable[float] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
@@ -289,7 +283,7 @@ def poll_account(
             for folder in account.folders:
                 if folder in done:
                     continue
-                FolderPoller(db, client, account, folder, counts, on_stored).poll()
+                FolderPoller(db, client, account, folder, counts).poll()
                 done.add(folder)
             return
         except (IngestError, *TRANSIENT, OSError) as err:

@@ -108,10 +108,6 @@ def open_zip_checked(
     return zf
 
 
-class _Timeout(Exception):
-    pass
-
-
 def read_member(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, deadline: float | None = None
 ) -> bytes | None:

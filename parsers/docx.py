@@ -49,7 +49,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 def _w(tag: str) -> str:

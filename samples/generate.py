@@ -1,6 +1,6 @@
 """Deterministic generator of the synthetic sample mailbox and the labelled parser corpus.
 
-Run ``python -m samples.generate`` (or with ``--corpus-only`` / ``--mailbox-only``).
+Run ``python -m areaplan.samples.generate`` (or with ``--corpus-only`` / ``--mailbox-only``).
 
 Outputs:
 

@@ -6,6 +6,7 @@ Keep this file small: put helper code in modules next to it (e.g.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,16 @@ import pytest
 # Make helper modules in tests/ importable as top-level modules
 # (``from imap_server import ...``) whatever pytest's import mode is.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Import areaplan as it is installed, never the checkout's top-level folders by accident:
+# ``python -m pytest`` puts the repository root on sys.path, where ``import digest`` would
+# work although an installed areaplan has no such name. The same for every child process.
+_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _ROOT]
+os.environ["PYTHONSAFEPATH"] = "1"
+for _name in ("digest", "ingest", "parsers", "store", "samples"):
+    if _name in sys.modules:  # pragma: no cover - imported before this file ran
+        raise RuntimeError(f"top-level module {_name!r} was imported; import areaplan.{_name}")
 
 from imap_server import DovecotServer, ImapAccount, dovecot_or_skip  # noqa: E402
 

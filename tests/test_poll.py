@@ -107,6 +107,16 @@ def test_several_folders_are_polled(tmp_path, imap_account):
     assert stored_hashes(tmp_path / "areaplan.db") == expected
 
 
+def test_a_folder_that_does_not_exist_is_a_configuration_error_naming_it(tmp_path, imap_account):
+    imap_account.append(make_message(1))
+    cfg = write_config(tmp_path, imap_account, folders=("INBOX", "Reprots"), retries=2)
+
+    result = poll(cfg, imap_account)
+
+    assert result.returncode == 2, result.stderr
+    assert "Reprots" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_uidvalidity_reset_stores_no_duplicate_and_misses_nothing(tmp_path, imap_account):
     imap_account.append_many([make_message(i) for i in range(6)])
     cfg = write_config(tmp_path, imap_account)

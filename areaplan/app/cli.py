@@ -13,10 +13,6 @@ import click
 from areaplan.app.context import AppContext
 from areaplan.app.logs import configure_logging
 
-EXIT_OK = 0
-EXIT_FAILURE = 1  # the run failed (server down, wrong password, ...); state is as before
-EXIT_CONFIG = 2  # bad config or usage: fix it, then run again
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(

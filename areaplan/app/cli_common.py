@@ -11,8 +11,8 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_FAILURE = 1
-EXIT_CONFIG = 2
+EXIT_FAILURE = 1  # the run failed (server down, disk full, ...); state is as before
+EXIT_CONFIG = 2  # bad config or input: fix it, then run again
 EXIT_PARTLY = 3  # import: some inputs refused, the others imported
 
 

@@ -27,9 +27,3 @@ class ConfigError(AreaplanError):
     """The configuration is wrong; the message names the key and says how to fix it."""
 
     exit_code = 2
-
-
-class BadInput(AreaplanError):
-    """Input given on the command line is not what the command reads (e.g. a PDF to ``import``)."""
-
-    exit_code = 2
