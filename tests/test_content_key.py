@@ -105,3 +105,32 @@ def test_a_200k_line_folded_header_is_read_once():
     assert values[b"subject"].startswith(b"start part 0 part 1 ")
     assert values[b"subject"].endswith(b"part 199999")
     assert content_key(header + b"\r\n\r\nbody") != content_key(header + b" more\r\n\r\nbody")
+
+
+def test_migration_0007_rekeys_stored_messages_and_fills_path_bytes(tmp_path):
+    from areaplan.core.clock import utcnow
+    from areaplan.store.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = open_db(path, migrate=False)
+    with transaction(db):  # a store as areaplan left it before this migration
+        db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for name, fn in MIGRATIONS[:-1]:
+            fn(db)
+            db.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, utcnow()])
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        raw = make_message(3)
+        sha = hashlib.sha256(raw).hexdigest()
+        db.execute("INSERT INTO raw_messages VALUES (?, ?, ?)", [sha, len(raw), raw])
+        db.execute("INSERT INTO messages (sha256, content_key, size, first_seen, source) VALUES (?, 'v3-key', ?, ?, 'eml')",
+                   [sha, len(raw), utcnow()])
+        db.execute("INSERT INTO message_locations (message, source, path, sha256, seen_at) VALUES (1, 'eml', ?, ?, ?)",
+                   ["/old/ร.eml", sha, utcnow()])
+    db.conn.close()
+
+    db = open_db(path)
+
+    assert db.execute("SELECT content_key FROM messages").fetchone()[0] == content_key(raw)
+    assert bytes(db.execute("SELECT path_bytes FROM message_locations").fetchone()[0]) == "/old/ร.eml".encode()
+    with transaction(db):  # the same message arriving again is recognised under the new key
+        assert save_message(db, raw.replace(b"\r\n", b"\n"), Location("eml", path="/new/a.eml")).new is False
