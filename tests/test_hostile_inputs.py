@@ -339,12 +339,26 @@ def test_message_with_100_mb_attachment_parses_in_bounded_time() -> None:
     raw = msg.as_bytes()
     with Timer("parse_message with a 100 MB attachment", 60):
         m = parse_message(raw)
-    assert m.subject == "ไฟล์ใหญ่" and len(m.attachments[0].data) == 100 * MIB
+    # Over the 40 MB limit: listed with its name, not decoded (memory), and said so.
+    assert m.subject == "ไฟล์ใหญ่" and m.attachments[0].filename == "huge.pdf"
+    assert any("over the 40 MB limit: not decoded" in d for d in m.defects), m.defects
     with Timer("read_attachment of that part", 0.5):
         r = read_attachment(
             m.attachments[0].filename, m.attachments[0].content_type, m.attachments[0].data
         )
     assert r.problems
+
+
+def test_a_large_message_with_an_attachment_under_the_limit_is_decoded_whole() -> None:
+    data = os.urandom(30 * MIB)
+    msg = EmailMessage()
+    msg["From"] = "a@b.go.th"
+    msg["Subject"] = "ไฟล์ 30 MB"
+    msg.set_content("แนบไฟล์")
+    msg.add_attachment(data, maintype="application", subtype="octet-stream", filename="scan.bin")
+    m = parse_message(msg.as_bytes())
+    assert m.subject == "ไฟล์ 30 MB" and m.attachments[0].data == data
+    assert "แนบไฟล์" in m.text_body
 
 
 def test_oversized_message_is_read_for_headers_only() -> None:
