@@ -40,9 +40,12 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
     limits = settings.limits
     deadline = time.monotonic() + limits.max_message_seconds
     text_left = limits.max_message_text_chars
-    queue: deque[tuple[str | None, str | None, bytes, int]] = deque(
-        (p.filename, p.content_type, p.data, 0) for p in parts
-    )
+    queue: deque[tuple[str | None, str | None, bytes, int]] = deque()
+    oversized: dict[int, int] = {}  # queue position -> size of a part left undecoded (too large)
+    for p in parts:
+        if getattr(p, "dropped_size", None):
+            oversized[len(queue)] = p.dropped_size
+        queue.append((p.filename, p.content_type, p.data, 0))
     records: list[AttachmentRecord] = []
     first_of: dict[str, AttachmentRecord] = {}
     while queue:
@@ -58,6 +61,14 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
                                size=len(data), kind="unknown")
         label = name or f"attachment {rec.part_index}"
         records.append(rec)
+        if rec.part_index in oversized:
+            rec.size = oversized[rec.part_index]
+            detail = (f"file is {rec.size / 2**20:.0f} MB, over the {limits.max_bytes / 2**20:.0f} MB limit; "
+                      "not opened")
+            rec.problems.append(f"ไฟล์ {label}: {detail}")
+            rec.reasons.append(Reason("attachment.unreadable", "attachment", evidence=f"{label} ({detail})",
+                                      detail=detail, source=label))
+            continue
         if sha in first_of:
             first = first_of[sha]
             rec.kind = first.kind

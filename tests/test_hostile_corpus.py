@@ -54,6 +54,7 @@ def corpus() -> dict[str, tuple[bytes, str | None]]:
             kinds.mail("แนบ", "ไฟล์", attachments=[("bomb.pdf", kinds.pdf_inflating_to())]), "attachment.unreadable"),
         "DOCX with a UTF-32 DTD": (
             kinds.mail("แนบ", "ไฟล์", attachments=[("laughs.docx", _utf32_dtd_docx())]), "attachment.unreadable"),
+        "50 MB attachment": (kinds.big_attachment_mail(), "attachment.unreadable"),
         "a file of NULs": (b"\0" * 5000, None),
         "a JPEG given as mail": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 20, None),
         "UTF-16 text": ("From: ก\nรายงาน".encode("utf-16"), None),
