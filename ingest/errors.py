@@ -41,3 +41,23 @@ class LockBusy(IngestError):
 
 class ImportSourceError(IngestError):
     """A path given to ``areaplan import`` cannot be read as .eml, mbox or maildir."""
+
+
+class ImportIncomplete(IngestError):
+    """Some files or messages given to ``areaplan import`` were refused; the rest were imported.
+
+    Exit status 3 (partly imported), or 2 when nothing given was imported.
+
+    ``refused`` lists each one with its reason; ``imported_any`` is False when every input
+    was refused (bad input: exit 2) and True when others were imported (partly: exit 3).
+    """
+
+    exit_code = 3
+
+    def __init__(self, summary: str, refused: list[str], imported_any: bool):
+        super().__init__(f"{len(refused)} refused: " + "; ".join(refused))
+        self.summary = summary
+        self.refused = refused
+        self.imported_any = imported_any
+        if not imported_any:
+            self.exit_code = 2

@@ -2,6 +2,10 @@
 
 Everything goes through ``store.messages.save_message``, the same path as the poller,
 so a message imported after it was polled (or imported twice) is stored once.
+
+A file that is plainly not mail (a PDF, a photo) is refused and reported, and the other
+files are imported all the same; so is a message the store cannot take (each message is
+saved under its own savepoint). Paths are kept as the bytes the file system gave.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 200  # messages per transaction, at most ...
+BATCH_BYTES = 64 * 1024 * 1024  # ... and at most this many raw bytes held at once
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,14 @@ class RawItem:
     raw: bytes
     location: Location
     internal_date: str | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file or message that was not imported, and why (in words for the operator)."""
+
+    where: str
+    reason: str
 
 
 def looks_like_mbox(path: Path) -> bool:
@@ -65,8 +78,18 @@ def _mtime(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0).isoformat()
 
 
-def iter_source(path: Path) -> Iterator[RawItem]:
-    """Every message in ``path`` (an .eml file, an mbox file, a maildir, or a folder of those)."""
+def iter_source(path: Path) -> Iterator[RawItem | Refused]:
+    """Every message in ``path`` (an .eml file, an mbox file, a maildir, or a folder of those).
+
+    A file that is not mail comes back as a :class:`Refused` value instead of a message.
+    """
+    try:
+        yield from _iter_source(path)
+    except ImportSourceError as err:
+        yield Refused(os.fsencode(path).decode("utf-8", "backslashreplace"), str(err))
+
+
+def _iter_source(path: Path) -> Iterator[RawItem]:
     if not path.exists():
         raise ImportSourceError(f"{path}: no such file or folder")
     if is_maildir(path):
@@ -78,10 +101,7 @@ def iter_source(path: Path) -> Iterator[RawItem]:
             if child.name.startswith("."):
                 continue
             if child.is_dir() or child.suffix.lower() in (".eml", ".mbox", ".mbx", "") or looks_like_mbox(child):
-                try:
-                    yield from iter_source(child)
-                except ImportSourceError as err:  # one stray file in a folder does not stop the rest
-                    log.warning("skipped: %s", err)
+                yield from iter_source(child)  # one stray file in a folder does not stop the rest
     elif looks_like_mbox(path):
         mb = mailbox.mbox(path, factory=None, create=False)
         for i, key in enumerate(mb.keys()):
@@ -118,15 +138,22 @@ def import_paths(
     on_stored: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Store every message in ``paths``; commits every BATCH messages."""
+    """Store every message in ``paths``; commits every BATCH messages or BATCH_BYTES bytes.
+
+    What is refused goes to ``counts.refused`` (and the log); everything else is stored.
+    """
     pending: list[RawItem] = []
+    held = 0
 
     def flush() -> None:
+        nonlocal held
         stored: list[int] = []
         with transaction(db):
             for item in pending:
-                saved = save_message(db, item.raw, item.location, item.internal_date)
                 counts.seen += 1
+                saved = _save_one(db, item, counts)
+                if saved is None:
+                    continue
                 if saved.new:
                     counts.stored += 1
                     stored.append(saved.message)
@@ -135,14 +162,36 @@ def import_paths(
         if progress:
             progress(len(pending))
         pending.clear()
+        held = 0
         if on_stored:
             for m in stored:
                 on_stored(m)
 
     for path in paths:
         for item in iter_source(Path(path)):
+            if isinstance(item, Refused):
+                log.info("refused: %s", item.reason)
+                counts.refused.append(item.reason)
+                continue
             pending.append(item)
-            if len(pending) >= BATCH:
+            held += len(item.raw)
+            if len(pending) >= BATCH or held >= BATCH_BYTES:
                 flush()
     if pending:
         flush()
+
+
+def _save_one(db: sqlite_utils.Database, item: RawItem, counts: RunCounts):  # -> Saved | None
+    """Save one message under a savepoint: if the store refuses it, the batch goes on."""
+    db.execute("SAVEPOINT import_one")
+    try:
+        saved = save_message(db, item.raw, item.location, item.internal_date)
+    except Exception as err:  # noqa: BLE001 - recorded as refused; the other messages are kept
+        db.execute("ROLLBACK TO import_one")
+        db.execute("RELEASE import_one")
+        where = os.fsencode(item.location.path or "?").decode("utf-8", "backslashreplace")
+        log.error("refused: %s could not be stored (%s: %s)", where, type(err).__name__, err)
+        counts.refused.append(f"{where} could not be stored ({type(err).__name__}: {err})")
+        return None
+    db.execute("RELEASE import_one")
+    return saved

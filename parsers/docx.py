@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LIMITS = ReadLimits()
 MAX_TABLE_NESTING = 20
+# A main part larger than this is not built as a tree (an lxml tree takes ~15x the XML):
+# it is read paragraph by paragraph instead, so a document of 1e6 paragraphs stays bounded.
+MAX_TREE_BYTES = 8 * 2**20
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -119,8 +122,9 @@ _CONTAINERS = {
 _DTD_MARKERS = tuple(
     marker.encode(enc)
     for marker in ("<!DOCTYPE", "<!ENTITY")
-    for enc in ("ascii", "utf-16-le", "utf-16-be")
+    for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
+_DTD_TAIL = max(len(m) for m in _DTD_MARKERS) - 1  # a marker split across two chunks is seen
 _SAFE_PARSER = etree.XMLParser(
     resolve_entities=False,
     no_network=True,
@@ -159,7 +163,7 @@ def refuse_dtds(zf: zipfile.ZipFile, limits: ReadLimits, deadline: float, what: 
                             f"{what} part {info.filename} declares a DTD/entities "
                             "(possible billion-laughs attack); not opened"
                         )
-                    tail = window[-20:]
+                    tail = window[-_DTD_TAIL:]
                     if time.monotonic() > deadline:
                         raise UnreadableAttachment(
                             f"{what} check took longer than {limits.max_seconds:.0f} s"
@@ -435,6 +439,60 @@ def _normalize(text: str) -> str:
     return normalize(text)
 
 
+def _main_part(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+    try:
+        return zf.getinfo("word/document.xml")
+    except KeyError:
+        return None
+
+
+def _read_streamed(
+    zf: zipfile.ZipFile, main: zipfile.ZipInfo, limits: ReadLimits, deadline: float
+) -> ReadResult:
+    """A main part too large for a tree: its paragraphs in order, one at a time (bounded memory).
+
+    Table layout is not kept (each cell's paragraphs are lines of their own).
+    """
+    result = ReadResult(kind="docx", method="docx-stream")
+    result.notes.append(
+        f"large document ({main.file_size / 2**20:.0f} MB of text XML): read paragraph by "
+        "paragraph; table layout not kept"
+    )
+    lines: list[str] = []
+    chars = 0
+    try:
+        with zf.open(main) as stream:
+            events = etree.iterparse(
+                stream, events=("end",), tag=(P, TR), resolve_entities=False, no_network=True,
+                load_dtd=False, huge_tree=False,
+            )
+            for _event, el in events:
+                if el.tag == P:
+                    text = "".join(t.text or "" for t in el.iter(T))
+                    lines.append(text)
+                    chars += len(text) + 1
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]  # what was already read is dropped: memory stays flat
+                if chars > limits.max_text_chars:
+                    break
+                if time.monotonic() > deadline:
+                    result.problems.append(
+                        f"stopped after {limits.max_seconds:.0f} s: text is incomplete"
+                    )
+                    break
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        result.problems.append(f"Word document text damaged; read up to the damage ({exc})")
+    _images(zf, limits, result)
+    text = _squeeze_blank_lines(_normalize("\n".join(lines)))
+    if len(text) > limits.max_text_chars:
+        result.notes.append(f"text cut at {limits.max_text_chars} characters")
+        text = text[: limits.max_text_chars]
+    result.text = text.strip("\n")
+    return result
+
+
 def read_docx(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
     """Read a .docx: kind "docx", text in document order, images from word/media.
 
@@ -444,6 +502,9 @@ def read_docx(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
     zf = open_zip_checked(data, limits, "Word document")
     with zf:
         refuse_dtds(zf, limits, deadline, "Word document")
+        main = _main_part(zf)
+        if main is not None and main.file_size > MAX_TREE_BYTES:
+            return _read_streamed(zf, main, limits, deadline)
         body, notes, margins, method = _package_parts(data, zf)
         result = ReadResult(kind="docx", method=method)
         walker = _Walker(deadline)

@@ -22,6 +22,7 @@ This module walks the MIME tree and reads the headers; the decoding itself is in
 
 from __future__ import annotations
 
+import base64
 import email
 import email.errors
 import email.parser
@@ -72,6 +73,7 @@ class MimePart:
     original_filename: str = ""  # decoded name as the sender wrote it (for display only)
     charset: str | None = None  # declared charset of a text/* attachment
     origin: str = ""  # "" for the message itself, "forwarded/" (repeated per level) otherwise
+    dropped_size: int | None = None  # over the size limit: not decoded (``data`` is empty); its size
 
     @property
     def size(self) -> int:
@@ -445,6 +447,9 @@ def _leaf(part: Message, ctype: str, parent_type: str, state: _Walk) -> None:
     name = safe_filename(filename, default=_default_name(ctype, state.counter, inline))
     where = f"attachment {name}"
     data = _decoded_payload(part, where, state)
+    dropped = None
+    if data.startswith(_DROPPED) and data.endswith(b"\0"):  # see drop_oversized_base64
+        dropped, data = int(data[len(_DROPPED) : -1]), b""
     state.attachments.append(
         MimePart(
             filename=name,
@@ -455,6 +460,7 @@ def _leaf(part: Message, ctype: str, parent_type: str, state: _Walk) -> None:
             original_filename=original,
             charset=charset if ctype.startswith("text/") else None,
             origin=state.origin,
+            dropped_size=dropped,
         )
     )
 
@@ -604,6 +610,35 @@ def _headers_only(raw: bytes) -> Message:
     return msg
 
 
+LARGE_MESSAGE = 8 * 2**20  # bytes; larger messages skip mail-parser (see parse_message)
+_DROPPED = b"\0areaplan-dropped-part:"
+_RE_BASE64_RUN = re.compile(rb"(?:[A-Za-z0-9+/]{40,998}={0,2}\r?\n)++")
+
+
+def drop_oversized_base64(raw: bytes, max_bytes: int) -> tuple[bytes, list[int]]:
+    """``raw`` without the base64 bodies that decode to more than ``max_bytes``; their sizes.
+
+    Such an attachment is refused by every reader anyway; decoding it would only cost memory
+    (the stdlib holds the encoded text, its lines and the decoded bytes at once). Each body
+    is replaced by a short base64 marker holding its size, which the part then reports
+    (``MimePart.dropped_size``).
+    """
+    out: list[bytes] = []
+    dropped: list[int] = []
+    pos = 0
+    for m in _RE_BASE64_RUN.finditer(raw):
+        size = (m.end() - m.start()) * 3 // 4
+        if size > max_bytes:
+            out.append(raw[pos : m.start()])
+            out.append(base64.b64encode(_DROPPED + b"%d\0" % size) + b"\r\n")
+            dropped.append(size)
+            pos = m.end()
+    if not dropped:
+        return raw, []
+    out.append(raw[pos:])
+    return b"".join(out), dropped
+
+
 def parse_message(raw: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> MimeMessage:
     """Parse raw RFC 5322 bytes. Never raises for bad input: damage goes to ``defects``.
 
@@ -621,6 +656,15 @@ def parse_message(raw: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> MimeMessag
             "only the headers were read; body and attachments are missing"
         )
         msg, headers_only = _headers_only(raw), True
+    elif len(raw) > LARGE_MESSAGE:
+        # mail-parser keeps several copies of every part (592 MB for a 68 MB message): a large
+        # message is read by the stdlib parser, without the parts over the size limit.
+        raw, dropped = drop_oversized_base64(raw, limits.max_bytes)
+        pre.extend(
+            lossy(f"an attachment of about {n / 2**20:.0f} MB is over the {limits.max_bytes / 2**20:.0f} MB "
+                  "limit: not decoded and not read (the raw message keeps it)")
+            for n in dropped
+        )
     else:
         try:
             import mailparser  # lazy: heavy import, only needed here

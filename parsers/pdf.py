@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -99,8 +100,70 @@ def read_pdf(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
         raise UnreadableAttachment(
             f"PDF is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit; not opened"
         )
+    check_stream_sizes(data)
     with _PDFIUM_LOCK:
         return _PdfReader(data, limits).read()
+
+
+# --------------------------------------------------------------------------- inflation bombs
+
+MAX_STREAM_INFLATED = 32 * 2**20  # a page's content (or any non-image stream) inflated
+MAX_IMAGE_STREAM_INFLATED = 128 * 2**20  # one Flate image (a 600 dpi A4 RGB scan is ~100 MB)
+MAX_PDF_INFLATED = 512 * 2**20  # all Flate streams of one PDF together
+_RE_STREAM = re.compile(rb"\bstream\r?\n")
+_INFLATE_CHUNK = 1 << 16
+
+
+def _inflated_size(data: bytes, start: int, cap: int) -> int:
+    """Bytes the zlib stream at ``data[start:]`` inflates to, counting stops past ``cap``.
+
+    Memory stays at one chunk whatever the stream holds; a damaged stream counts what
+    inflated before the damage.
+    """
+    d = zlib.decompressobj()
+    total, pos = 0, start
+    try:
+        while pos < len(data) and not d.eof and total <= cap:
+            chunk = d.decompress(data[pos : pos + _INFLATE_CHUNK], _INFLATE_CHUNK)
+            total += len(chunk)
+            pos += _INFLATE_CHUNK
+            while d.unconsumed_tail and not d.eof and total <= cap:  # output capped: drain it
+                out = d.decompress(d.unconsumed_tail, _INFLATE_CHUNK)
+                if not out:
+                    break
+                total += len(out)
+    except zlib.error:
+        pass
+    return total
+
+
+def check_stream_sizes(data: bytes) -> None:
+    """Refuse a PDF whose Flate streams inflate past the limits (a decompression bomb).
+
+    pdfium and pdfminer inflate a whole stream into memory: a 1 MB stream of zeros becomes
+    1 GiB. Each stream is inflated here first, in bounded memory, only to count its bytes.
+    """
+    total = 0
+    for m in _RE_STREAM.finditer(data):
+        head = data[max(0, m.start() - 2048) : m.start()]
+        head = head[head.rfind(b"obj") + 1 :] if b"obj" in head else head
+        if b"/Fl" not in head:  # /FlateDecode (or the abbreviation /Fl)
+            continue
+        image = b"/Image" in head
+        cap = MAX_IMAGE_STREAM_INFLATED if image else MAX_STREAM_INFLATED
+        size = _inflated_size(data, m.end(), cap)
+        if size > cap:
+            what = "an image" if image else "a stream"
+            raise UnreadableAttachment(
+                f"{what} in the PDF inflates to more than {cap // 2**20} MB "
+                "(decompression bomb?); not opened"
+            )
+        total += size
+        if total > MAX_PDF_INFLATED:
+            raise UnreadableAttachment(
+                f"the PDF's streams inflate to more than {MAX_PDF_INFLATED // 2**20} MB "
+                "(decompression bomb?); not opened"
+            )
 
 
 # --------------------------------------------------------------------------- Word SARA AM repair

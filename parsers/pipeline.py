@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import time
+from collections import deque
 from collections.abc import Iterable
+from dataclasses import replace
 
 from areaplan.core.reasons import Reason
 from areaplan.core.records import AttachmentRecord, ParsedMessage
@@ -25,42 +28,71 @@ PARSER_VERSION = 1
 
 
 def read_attachments(parts: Iterable, settings: ParseSettings) -> list[AttachmentRecord]:
-    """Read every attachment, and every member of archives, breadth first, within the limits."""
+    """Read every attachment, and every member of archives, breadth first, within the limits.
+
+    One budget covers the whole message: ``limits.max_message_seconds`` of reading and
+    ``limits.max_message_text_chars`` of text, whatever the number of attachments and
+    archive members. A file whose bytes were already read (a ZIP listing one member a
+    thousand times) is not read again: it refers to the first copy.
+    """
     from areaplan.parsers.readers import read_attachment
 
     limits = settings.limits
-    queue: list[tuple[str | None, str | None, bytes, int]] = [
-        (p.filename, p.content_type, p.data, 0) for p in parts
-    ]
+    deadline = time.monotonic() + limits.max_message_seconds
+    text_left = limits.max_message_text_chars
+    queue: deque[tuple[str | None, str | None, bytes, int]] = deque()
+    oversized: dict[int, int] = {}  # queue position -> size of a part left undecoded (too large)
+    for p in parts:
+        if getattr(p, "dropped_size", None):
+            oversized[len(queue)] = p.dropped_size
+        queue.append((p.filename, p.content_type, p.data, 0))
     records: list[AttachmentRecord] = []
+    first_of: dict[str, AttachmentRecord] = {}
     while queue:
-        name, ctype, data, depth = queue.pop(0)
+        name, ctype, data, depth = queue.popleft()
         if len(records) >= limits.max_members:
             detail = f"more than {limits.max_members} attachments and archive members: the rest were not read"
             records[-1].problems.append(detail)
             records[-1].reasons.append(Reason("attachment.too_many", "attachment", evidence=str(limits.max_members),
                                               detail=detail))
             break
-        result = read_attachment(name or "", ctype or "", data, limits, depth)
-        rec = AttachmentRecord(
-            part_index=len(records),
-            filename=name,
-            content_type=ctype,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            kind=result.kind,
-            method=result.method,
-            pages=result.pages,
-            ocr=result.ocr,
-            text=result.text,
-            problems=list(result.problems),
-            notes=list(result.notes),
-            images=list(result.images),
-        )
+        sha = hashlib.sha256(data).hexdigest()
+        rec = AttachmentRecord(part_index=len(records), filename=name, content_type=ctype, sha256=sha,
+                               size=len(data), kind="unknown")
         label = name or f"attachment {rec.part_index}"
+        records.append(rec)
+        if rec.part_index in oversized:
+            rec.size = oversized[rec.part_index]
+            detail = (f"file is {rec.size / 2**20:.0f} MB, over the {limits.max_bytes / 2**20:.0f} MB limit; "
+                      "not opened")
+            rec.problems.append(f"ไฟล์ {label}: {detail}")
+            rec.reasons.append(Reason("attachment.unreadable", "attachment", evidence=f"{label} ({detail})",
+                                      detail=detail, source=label))
+            continue
+        if sha in first_of:
+            first = first_of[sha]
+            rec.kind = first.kind
+            rec.notes.append(f"same content as {first.filename or first.part_index}: read once")
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            detail = (f"not read: the message's time budget ({limits.max_message_seconds:.0f} s) "
+                      "was used up by the files before it")
+            rec.problems.append(f"ไฟล์ {label}: {detail}")
+            rec.reasons.append(Reason("attachment.unreadable", "attachment", evidence=f"{label} ({detail})",
+                                      detail=detail, source=label))
+            continue
+        result = read_attachment(name or "", ctype or "", data,
+                                 replace(limits, max_seconds=min(limits.max_seconds, left)), depth)
+        first_of[sha] = rec
+        rec.kind, rec.method, rec.pages, rec.ocr = result.kind, result.method, result.pages, result.ocr
+        rec.problems, rec.notes, rec.images = list(result.problems), list(result.notes), list(result.images)
+        rec.text = result.text[: max(text_left, 0)]
+        if len(rec.text) < len(result.text):
+            rec.notes.append(f"text cut: the message's {limits.max_message_text_chars:,} characters were used up")
+        text_left -= len(rec.text)
         rec.reasons = [Reason("attachment.unreadable", "attachment", evidence=f"{label} ({p})", detail=p, source=label)
                        for p in result.problems]
-        records.append(rec)
         for member_name, member_data in result.members:
             if depth + 1 > limits.max_depth:
                 detail = f"{name}: archives nested deeper than {limits.max_depth}: {member_name} not read"

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # The form reader of each campaign kind (``KINDS[kind].form_reader`` names one of these).
 FORM_READERS = {"role_model_form": read_form}
+FORM_TEXT_CHARS = 200_000  # the form reader looks at this much of each text (a form is a few pages)
+MAX_CANDIDATES = 30  # distinct texts the form reader looks at in one message
 
 
 @lru_cache(maxsize=8)
@@ -34,20 +36,34 @@ def gazetteer_for(zone_overrides: tuple[tuple[str, int], ...]) -> Gazetteer:
 
 
 def _candidates(pm: ParsedMessage, mime, reader) -> list[Candidate]:
-    """Every text that may hold the report form: attachments, the body, forwarded bodies."""
-    out: list[Candidate] = []
-    for rec in pm.attachments:
-        if rec.kind != "image" and rec.text and rec.text.strip():
-            out.append(Candidate(f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr,
-                                 reader(rec.text), rec))
+    """Every text that may hold the report form: attachments, the body, forwarded bodies.
+
+    Bounded: the form reader and the gazetteer see at most FORM_TEXT_CHARS of each text and
+    MAX_CANDIDATES distinct texts, whatever an archive or a hostile message holds.
+    """
+    texts: list[tuple[str, str, bool, object]] = [
+        (f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr, rec)
+        for rec in pm.attachments if rec.kind != "image" and rec.text and rec.text.strip()
+    ]
     if pm.text_body.strip():
-        out.append(Candidate("body", pm.text_body, False, reader(pm.text_body)))
+        texts.append(("body", pm.text_body, False, None))
     stack = list(getattr(mime, "forwarded", []) or [])
     while stack:
         fwd = stack.pop(0)
         stack.extend(getattr(fwd, "forwarded", []) or [])
         if fwd.text_body and fwd.text_body.strip():
-            out.append(Candidate("forwarded message", fwd.text_body, False, reader(fwd.text_body)))
+            texts.append(("forwarded message", fwd.text_body, False, None))
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for source, text, ocr, rec in texts:
+        text = text[:FORM_TEXT_CHARS]
+        if text in seen or len(out) >= MAX_CANDIDATES:
+            continue
+        seen.add(text)
+        if rec is None:
+            out.append(Candidate(source, text, ocr, reader(text)))
+        else:
+            out.append(Candidate(source, text, ocr, reader(text), rec))
     return out
 
 

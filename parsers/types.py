@@ -25,6 +25,9 @@ class ReadLimits:
     max_depth: int = 3  # nested archives / forwarded messages
     max_images: int = 200  # images kept from one attachment
     max_text_chars: int = 2_000_000  # text kept from one attachment
+    # One message as a whole (all attachments and archive members together):
+    max_message_seconds: float = 240.0  # reading attachments; what is left is not read
+    max_message_text_chars: int = 6_000_000  # text kept from all attachments together
 
 
 @dataclass
@@ -55,3 +58,7 @@ class ParseSettings:
     senders: tuple[tuple[str, str], ...] = ()  # address or domain -> province code
     campaigns: tuple = ()  # core.campaigns.Campaign values from the config; () = the defaults
     limits: ReadLimits = field(default_factory=ReadLimits)
+    # Each message is parsed in a worker process that is killed past these budgets
+    # (reason parse.timeout / parse.memory); the readers' own limits normally stop first.
+    seconds_per_message: float = 300.0
+    memory_per_message: int = 300 * 1024 * 1024  # peak resident memory of the worker

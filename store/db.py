@@ -37,7 +37,9 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
     # Raw messages are blobs of hundreds of KB: large pages write them about 2x faster.
     # (Takes effect only on a new, empty database.)
     conn.execute("PRAGMA page_size = 65536")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    # Two processes opening a brand-new file at once: switching to WAL needs a moment alone
+    # with the file and SQLite does not wait for it (no busy handler): retry instead.
+    mode = _when_unlocked(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], path)
     if mode.lower() != "wal":
         log.warning("database %s is in %s journal mode, not WAL", path, mode)
     conn.execute("PRAGMA synchronous = FULL")
@@ -46,8 +48,25 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
     if migrate:
         from areaplan.store.migrations import migrate as run_migrations
 
-        run_migrations(db)
+        _when_unlocked(lambda: run_migrations(db), path)
     return db
+
+
+def _when_unlocked(fn, path: Path):  # -> what fn returns
+    """Call ``fn``, retrying while another process holds the database locked (up to the
+    busy timeout); then a StoreError saying so, never a raw traceback."""
+    import random
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as err:
+            text = str(err).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise StoreError(f"cannot open database {path}: {err}; is another program holding it?") from err
+            time.sleep(0.02 + random.random() * 0.05)
 
 
 def _sqlite_utils():  # -> module

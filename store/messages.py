@@ -1,15 +1,18 @@
 """Saving raw messages: content-addressed bytes, one row per distinct message, every location.
 
 A message is the same message when any of these agree, checked in this order:
-its IMAP location (account, folder, UIDVALIDITY, UID), its content key (Message-ID, Date,
-From, Subject, To, Cc, Content-Type and the body, with whitespace and mbox ``>From`` quoting
-normalised, so the copy fetched over IMAP and the copy in a Takeout mbox match), or
-its Gmail X-GM-MSGID within the same account. Raw bytes are keyed by sha256.
+its IMAP location (account, folder, UIDVALIDITY, UID), its content key (see
+:func:`content_key`: the headers that say what the message is, every occurrence, and the
+body with line ends, trailing blanks and mbox ``>From`` quoting normalised, so the copy
+fetched over IMAP and the copy in a Takeout mbox match), or its Gmail X-GM-MSGID within the
+same account. Raw bytes are keyed by sha256, and the bytes of every distinct copy are kept:
+each ``message_locations`` row names the sha256 of the copy seen there.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +26,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Location:
-    """Where a message was seen: an IMAP folder slot, or an imported file."""
+    """Where a message was seen: an IMAP folder slot, or an imported file.
+
+    ``path`` is what the operating system gave (``str`` with surrogate escapes, or
+    ``bytes``); it is stored losslessly as bytes (``os.fsencode``) beside an escaped text form.
+    """
 
     source: str  # "imap", "eml", "mbox", "maildir"
     account: str | None = None
@@ -31,7 +38,15 @@ class Location:
     uidvalidity: int | None = None
     uid: int | None = None
     gm_msgid: str | None = None
-    path: str | None = None
+    path: str | bytes | None = None
+
+
+def path_forms(path: str | bytes | os.PathLike | None) -> tuple[str | None, bytes | None]:
+    """(escaped text, exact bytes) of a file path: bytes that are not UTF-8 become ``\\xNN``."""
+    if path is None:
+        return None, None
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace"), raw
 
 
 @dataclass(frozen=True)
@@ -89,12 +104,18 @@ def find_known(
 
 
 def add_location(db: sqlite_utils.Database, message: int, loc: Location, sha256: str) -> None:
+    path, path_bytes = path_forms(loc.path)
     db.execute(
         """INSERT OR IGNORE INTO message_locations
-           (message, source, account, folder, uidvalidity, uid, gm_msgid, path, sha256, seen_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [message, loc.source, loc.account, loc.folder, loc.uidvalidity, loc.uid, loc.gm_msgid, loc.path, sha256, utcnow()],
+           (message, source, account, folder, uidvalidity, uid, gm_msgid, path, path_bytes, sha256, seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [message, loc.source, loc.account, loc.folder, loc.uidvalidity, loc.uid, loc.gm_msgid, path, path_bytes,
+         sha256, utcnow()],
     )
+
+
+def _keep_raw(db: sqlite_utils.Database, sha: str, raw: bytes) -> None:
+    db.execute("INSERT OR IGNORE INTO raw_messages (sha256, size, raw) VALUES (?, ?, ?)", [sha, len(raw), raw])
 
 
 def save_message(
@@ -113,9 +134,10 @@ def save_message(
             [loc.account, loc.gm_msgid],
         ).fetchone()
     if row is not None:
+        _keep_raw(db, sha, raw)  # another copy of the same message: its own bytes are kept too
         add_location(db, row[0], loc, sha)
         return Saved(row[0], False)
-    db.execute("INSERT OR IGNORE INTO raw_messages (sha256, size, raw) VALUES (?, ?, ?)", [sha, len(raw), raw])
+    _keep_raw(db, sha, raw)
     cur = db.execute(
         """INSERT INTO messages (sha256, content_key, message_id, gm_msgid, size, internal_date, first_seen, source)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -156,3 +178,25 @@ def set_folder_state(db: sqlite_utils.Database, account: str, folder: str, uidva
              uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = excluded.updated_at""",
         [account, folder, uidvalidity, last_uid, utcnow()],
     )
+
+
+def migrate_copies_and_key_v4(db: sqlite_utils.Database) -> None:
+    """Migration: exact path bytes for each location, and content keys recomputed (version 4).
+
+    Version 4 is stricter than 3 (any two messages with distinct version 3 keys keep
+    distinct keys), so no stored message is merged by this; a copy that version 3 merged
+    stays merged, but from now on every distinct copy's bytes are kept.
+    """
+    db.execute("ALTER TABLE message_locations ADD COLUMN path_bytes BLOB")
+    db.execute("UPDATE message_locations SET path_bytes = CAST(path AS BLOB) WHERE path IS NOT NULL")
+    db.execute("DROP INDEX IF EXISTS message_locations_file")
+    db.execute("""CREATE UNIQUE INDEX message_locations_file
+                  ON message_locations(message, source, path_bytes) WHERE path_bytes IS NOT NULL""")
+    ids = [r[0] for r in db.execute("SELECT id FROM messages ORDER BY id")]
+    taken: set[str] = set()
+    for message in ids:  # one raw message in memory at a time
+        key = content_key(raw_bytes(db, message))
+        if key in taken:  # cannot happen for v3-distinct keys; kept apart if it ever does
+            key = f"{key}-{message}"
+        taken.add(key)
+        db.execute("UPDATE messages SET content_key = ? WHERE id = ?", [key, message])

@@ -17,6 +17,7 @@ from areaplan.store import (
     decisions,
     derived,
     digest_sends,
+    messages,
     province_mail,
     schema,
     selection,
@@ -42,6 +43,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0007_decisions", decisions.decisions_tables),
     ("0008_zone_selection", selection.selection_tables),
     ("0009_province_mail", province_mail.province_mail_table),
+    ("0010_copies_and_key_v4", messages.migrate_copies_and_key_v4),
 )
 
 

@@ -38,15 +38,18 @@ def received_at_of(db: sqlite_utils.Database, message: int) -> str:
     from email.utils import parsedate_to_datetime
 
     from areaplan.core.rfc822 import header_values, split_header
-    from areaplan.store.messages import raw_bytes
 
-    date = header_values(split_header(raw_bytes(db, message)[:65536])[0]).get(b"date")
+    head = db.execute(  # the first 64 KB only: a 70 MB message is not loaded for its Date
+        "SELECT substr(r.raw, 1, 65536) FROM messages m JOIN raw_messages r ON r.sha256 = m.sha256 WHERE m.id = ?",
+        [message],
+    ).fetchone()
+    date = header_values(split_header(bytes(head[0]) if head else b"")[0]).get(b"date")
     if date:
         try:
             dt = parsedate_to_datetime(date.decode("ascii", "replace"))
             if dt.tzinfo is not None:
                 return dt.isoformat()
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # e.g. the year 99999999999999999999
             pass
     return internal or first_seen
 

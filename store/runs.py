@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from areaplan.core.clock import utcnow
@@ -19,12 +19,14 @@ class RunCounts:
     duplicates: int = 0  # already stored
     parsed: int = 0
     review: int = 0  # parsed and sent to review
+    refused: list[str] = field(default_factory=list)  # files or messages not imported, and why
 
     def summary(self, kind: str) -> str:
-        return (
+        text = (
             f"{kind}: {self.seen} seen, {self.stored} new, {self.duplicates} already stored, "
             f"{self.parsed} parsed, {self.review} to review"
         )
+        return text + (f", {len(self.refused)} refused" if self.refused else "")
 
 
 def start_run(db: sqlite_utils.Database, kind: str) -> int:

@@ -142,7 +142,7 @@ def test_a_file_that_is_not_mail_is_refused_with_a_clear_reason(tmp_path):
 
     result = _import(tmp_path / "a.db", tmp_path / "form.pdf")
 
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input: nothing given was mail
     assert "is a PDF, not an email message" in result.stderr and result.stderr.count("\n") == 1
 
 
@@ -155,6 +155,60 @@ def test_a_stray_file_in_a_folder_is_skipped_and_the_rest_imported(tmp_path):
 
     result = run_cli("--db", str(tmp_path / "a.db"), "-v", "import", "--no-parse", str(folder))
 
-    assert result.returncode == 0, result.stderr
-    assert "skipped" in result.stderr and "photo.eml is a JPEG photo" in result.stderr
+    assert result.returncode == 3, result.stderr  # partly imported
+    assert "refused" in result.stderr and "photo.eml is a JPEG photo" in result.stderr
     assert _count(tmp_path / "a.db") == 2
+
+
+def test_one_refused_file_among_others_imports_the_others_and_exits_3(tmp_path):
+    for i in range(3):
+        (tmp_path / f"{i}.eml").write_bytes(make_message(i))
+    (tmp_path / "form.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    paths = [tmp_path / "0.eml", tmp_path / "form.pdf", tmp_path / "1.eml", tmp_path / "2.eml"]
+
+    result = _import(tmp_path / "a.db", *paths)
+
+    assert result.returncode == 3, result.stderr
+    assert "3 new" in result.stdout and "1 refused" in result.stdout
+    assert "form.pdf is a PDF" in result.stderr
+    assert _count(tmp_path / "a.db") == 3
+    with sqlite3.connect(tmp_path / "a.db") as c:
+        assert c.execute("SELECT status FROM runs WHERE kind = 'import'").fetchone()[0] == "partial"
+
+
+def test_a_maildir_with_a_latin1_file_name_keeps_every_message_and_the_exact_path(tmp_path):
+    import os
+
+    md = mailbox.Maildir(tmp_path / "md", create=True)
+    for i in range(3):
+        md.add(make_message(i))
+    bad = os.fsencode(tmp_path / "md" / "cur") + b"/1700000000.caf\xe9.host:2,S"
+    with open(bad, "wb") as f:
+        f.write(make_message(9))
+
+    result = _import(tmp_path / "a.db", tmp_path / "md")
+
+    assert result.returncode == 0, result.stderr
+    assert _count(tmp_path / "a.db") == 4
+    with sqlite3.connect(tmp_path / "a.db") as c:
+        paths = [bytes(r[0]) for r in c.execute("SELECT path_bytes FROM message_locations")]
+        texts = [r[0] for r in c.execute("SELECT path FROM message_locations")]
+    assert any(b"caf\xe9.host" in p for p in paths)
+    assert any("caf\\xe9.host" in t for t in texts)
+
+
+def test_an_eml_with_a_latin1_name_is_stored_with_its_exact_path(tmp_path):
+    import os
+
+    name = os.fsencode(tmp_path) + b"/r\xe9sum\xe9.eml"
+    with open(name, "wb") as f:
+        f.write(make_message(4))
+    (tmp_path / "ok.eml").write_bytes(make_message(5))
+
+    result = run_cli("--db", str(tmp_path / "a.db"), "import", "--no-parse", str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert _count(tmp_path / "a.db") == 2
+    with sqlite3.connect(tmp_path / "a.db") as c:
+        paths = {bytes(r[0]) for r in c.execute("SELECT path_bytes FROM message_locations")}
+    assert name in paths

@@ -311,3 +311,33 @@ def test_format_thai_date_rejects_an_unknown_style():
 def test_format_then_parse_gives_the_same_date(style, thai_digits):
     for day in (dt.date(2020, 1, 1), dt.date(2024, 2, 29), dt.date(2019, 12, 31)):
         assert parse_thai_date(format_thai_date(day, style, thai_digits)) == day
+
+
+# --------------------------------------------------------------------------- hostile runs of marks
+
+
+def test_remove_repeat_vowels_gives_what_pythainlp_gives_on_random_thai():
+    import random
+
+    from pythainlp.util import remove_repeat_vowels as pythainlp_remove_repeat_vowels
+
+    from areaplan.core.thai_text import remove_repeat_vowels
+
+    alphabet = "กขคน ๆ\u0e24\u0e26" + "".join(chr(c) for c in range(0x0E30, 0x0E4F))
+    rng = random.Random(8)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+        assert remove_repeat_vowels(text) == pythainlp_remove_repeat_vowels(text), repr(text)
+
+
+@pytest.mark.timeout(120)  # a hang guard only: the quadratic version needs hours for these
+@pytest.mark.parametrize(
+    "run",
+    ["\u0e48\u0e49" * 100_000, "\u0e48" * 200_000, "\u0e32" * 200_000, "\u0e34" + " " * 200_000 + "x",
+     "\u0e48\u0e34" * 100_000, "\u0e4d" + "\u0e48" * 200_000],
+    ids=["tone-pairs", "tone-run", "follow-vowel-run", "vowel-then-spaces", "tone-vowel-pairs", "nikhahit-tones"],
+)
+def test_long_runs_of_marks_are_normalised(run):
+    out = normalize("ก" + run + "ข")
+    assert out.startswith("ก") and out.endswith("ข")
+    assert len(out) <= len(run) + 2

@@ -13,6 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FAILURE = 1  # the run failed (server down, disk full, ...); state is as before
 EXIT_CONFIG = 2  # bad config or input: fix it, then run again
+EXIT_PARTLY = 3  # import: some inputs refused, the others imported
 
 
 class ExitError(click.ClickException):
@@ -34,13 +35,18 @@ def friendly_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from areaplan.core.errors import AreaplanError
-        from areaplan.ingest.errors import LockBusy
+        from areaplan.ingest.errors import ImportIncomplete, LockBusy
 
         try:
             return fn(*args, **kwargs)
         except LockBusy as err:
             click.echo(f"areaplan: skipped: {err}", err=True)
             sys.exit(0)
+        except ImportIncomplete as err:  # the summary still goes to stdout; each refusal to stderr
+            click.echo(err.summary)
+            for reason in err.refused:
+                click.echo(f"areaplan: refused: {reason}", err=True)
+            sys.exit(EXIT_PARTLY if err.imported_any else EXIT_CONFIG)
         except AreaplanError as err:
             raise ExitError(str(err), err.exit_code) from None
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from areaplan.app.logs import register_secret
 from areaplan.app.runner import run_job
 from areaplan.core.config import Config, ConfigError, ImapAccount, secret
+from areaplan.ingest.errors import ImportIncomplete
 from areaplan.store.runs import RunCounts
 
 if TYPE_CHECKING:
@@ -74,18 +75,29 @@ def import_job(
     cfg: Config, paths: list[Path], db: sqlite_utils.Database | None = None,
     progress: Callable[[int], None] | None = None, parse: bool = True,
 ) -> str:
-    """Import .eml / mbox / maildir backfills through the same store path as the poller."""
+    """Import .eml / mbox / maildir backfills through the same store path as the poller.
+
+    Raises ImportIncomplete (the run is recorded as ``partial``) when a file or a message was
+    refused; everything else given was imported all the same.
+    """
     from areaplan.ingest.importer import import_paths
     from areaplan.store.db import open_db
 
     db = db or open_db(cfg.db)
 
     def work(counts: RunCounts) -> None:
+        nonlocal refused, imported_any
         import_paths(db, paths, counts, progress=progress)
         if parse:
             parse_pending_into(db, counts, cfg)
+        refused, imported_any = counts.refused, counts.stored + counts.duplicates > 0
 
-    return run_job(db, cfg.db, "import", work)
+    refused: list[str] = []
+    imported_any = False
+    summary = run_job(db, cfg.db, "import", work)
+    if refused:
+        raise ImportIncomplete(summary, refused, imported_any)
+    return summary
 
 
 def reparse_job(

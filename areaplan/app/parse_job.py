@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from areaplan.core.bounded import MEMORY, TIMEOUT, BoundedWorkers, Budget, cpu_count
 from areaplan.core.config import Config
 from areaplan.core.reasons import Reason
 from areaplan.core.records import ParsedMessage
@@ -36,11 +37,12 @@ def parse_settings(cfg: Config) -> ParseSettings:
     )
 
 
-def _failed(message: int, err: BaseException) -> ParsedMessage:
+def _failed(message: int, err: BaseException | str, code: str = "parse.failed") -> ParsedMessage:
+    evidence = err if isinstance(err, str) else f"{type(err).__name__}: {err}"
     return ParsedMessage(
         message_id=f"message-{message}",
         status="review",
-        reasons=[Reason("parse.failed", "message", evidence=f"{type(err).__name__}: {err}")],
+        reasons=[Reason(code, "message", evidence=evidence[:500], detail=evidence)],
     )
 
 
@@ -53,28 +55,96 @@ def parse_one(message: int, raw: bytes, received_at: str, settings: ParseSetting
         return _failed(message, err)
 
 
-def parse_and_save(db: sqlite_utils.Database, message: int, settings: ParseSettings | None = None) -> str:
-    """Parse one stored message and save what was derived; returns its status."""
+def _parse_task(args: tuple[int, bytes, str, ParseSettings]) -> ParsedMessage:
+    """What a worker process runs for one message."""
+    message, raw, received_at, settings = args
+    return parse_one(message, raw, received_at, settings)
+
+
+# Imported once by the worker processes' server, so a worker killed at its budget restarts fast.
+PRELOAD = ("areaplan.app.parse_job", "areaplan.parsers.mime", "areaplan.parsers.readers",
+           "areaplan.parsers.submission", "areaplan.core.thai_text")
+_OUTCOME_CODES = {TIMEOUT: "parse.timeout", MEMORY: "parse.memory"}
+
+
+def _received_at(db: sqlite_utils.Database, message: int) -> str:
+    try:
+        return received_at_of(db, message)
+    except Exception:  # noqa: BLE001 - a poison header must not stop the run; first_seen is kept
+        log.exception("message %s: arrival time unreadable", message)
+        row = db.execute("SELECT first_seen FROM messages WHERE id = ?", [message]).fetchone()
+        return row[0] if row else ""
+
+
+def _save(db: sqlite_utils.Database, message: int, pm: ParsedMessage, received_at: str) -> str:
+    """Save ``pm``; if even that fails, save the failure as a reason on the message."""
+    try:
+        save_parsed(db, message, pm, received_at, PARSER_VERSION)
+        return pm.status
+    except Exception as err:  # noqa: BLE001 - e.g. a value the store refuses: recorded instead
+        log.exception("saving what was read from message %s failed", message)
+        failed = _failed(message, err)
+        try:
+            save_parsed(db, message, failed, received_at, PARSER_VERSION)
+        except Exception:  # noqa: BLE001 - the store itself is failing: the next run retries
+            log.exception("message %s: even its failure could not be recorded", message)
+        return failed.status
+
+
+def parse_messages(db: sqlite_utils.Database, messages: list[int], settings: ParseSettings | None = None, *,
+                   workers: int = 1, progress=None) -> tuple[int, int]:
+    """Parse ``messages`` in bounded worker processes and save each result. (parsed, review).
+
+    Each message gets its own time and memory budget (``settings.seconds_per_message``,
+    ``settings.memory_per_message``): past either, its worker is killed and the message
+    gets a ``parse.timeout`` / ``parse.memory`` reason. Any other failure for one message
+    becomes a ``parse.failed`` reason on it; the run goes on. Raw bytes are read from the
+    store only when a worker is free, so memory does not grow with the store.
+    """
     settings = settings or ParseSettings()
-    received_at = received_at_of(db, message)
-    parsed = parse_one(message, raw_bytes(db, message), received_at, settings)
-    save_parsed(db, message, parsed, received_at, PARSER_VERSION)
-    return parsed.status
+    budget = Budget(settings.seconds_per_message, settings.memory_per_message)
+    pool = BoundedWorkers(_parse_task, budget, workers=workers, preload=PRELOAD)
+    arrived: dict[int, str] = {}
+    parsed = review = 0
+
+    def tasks():
+        nonlocal parsed, review
+        for m in messages:
+            arrived[m] = _received_at(db, m)
+            try:
+                raw = raw_bytes(db, m)
+            except Exception as err:  # noqa: BLE001 - recorded on the message, the run goes on
+                log.exception("message %s: raw bytes unreadable", m)
+                review += _save(db, m, _failed(m, err), arrived.pop(m)) == "review"
+                parsed += 1
+                continue
+            yield m, (m, raw, arrived[m], settings)
+
+    for message, outcome in pool.run(tasks()):
+        if outcome.ok:
+            pm = outcome.value
+        else:
+            code = _OUTCOME_CODES.get(outcome.status, "parse.failed")
+            log.warning("message %s: %s (%s)", message, code, outcome.detail)
+            pm = _failed(message, outcome.detail, code)
+        status = _save(db, message, pm, arrived.pop(message, ""))
+        parsed += 1
+        review += status == "review"
+        if progress:
+            progress(1)
+    return parsed, review
+
+
+def parse_and_save(db: sqlite_utils.Database, message: int, settings: ParseSettings | None = None) -> str:
+    """Parse one stored message (in a bounded worker) and save what was derived; its status."""
+    _parsed, review = parse_messages(db, [message], settings)
+    return "review" if review else db.execute(
+        "SELECT status FROM parsed_messages WHERE message = ?", [message]).fetchone()[0]
 
 
 def parse_pending(db: sqlite_utils.Database, settings: ParseSettings | None = None) -> tuple[int, int]:
     """Parse every message without a parsed row (or parsed by an older parser). (parsed, review)."""
-    parsed = review = 0
-    for message in pending_messages(db, PARSER_VERSION):
-        status = parse_and_save(db, message, settings)
-        parsed += 1
-        review += status == "review"
-    return parsed, review
-
-
-def _parse_task(args: tuple[int, bytes, str, ParseSettings]) -> tuple[int, ParsedMessage]:
-    message, raw, received_at, settings = args
-    return message, parse_one(message, raw, received_at, settings)
+    return parse_messages(db, pending_messages(db, PARSER_VERSION), settings)
 
 
 def reparse(db: sqlite_utils.Database, settings: ParseSettings | None = None, *, pending_only: bool = False,
@@ -84,35 +154,5 @@ def reparse(db: sqlite_utils.Database, settings: ParseSettings | None = None, *,
     Idempotent: each message's derived rows are replaced in one transaction, so running it
     twice, or after a crash half-way, gives the same store.
     """
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    settings = settings or ParseSettings()
     messages = pending_messages(db, PARSER_VERSION) if pending_only else all_messages(db)
-    workers = workers or os.cpu_count() or 1
-
-    def tasks():
-        for m in messages:
-            yield (m, raw_bytes(db, m), received_at_of(db, m), settings)
-
-    parsed = review = 0
-
-    def save(message: int, pm: ParsedMessage) -> None:
-        nonlocal parsed, review
-        save_parsed(db, message, pm, received_at_of(db, message), PARSER_VERSION)
-        parsed += 1
-        review += pm.status == "review"
-        if progress:
-            progress(1)
-
-    if workers <= 1 or len(messages) < 4:
-        for task in tasks():
-            save(*_parse_task(task))
-        return parsed, review
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for message, pm in pool.map(_parse_task, tasks(), chunksize=4):
-            save(message, pm)
-    return parsed, review
+    return parse_messages(db, messages, settings, workers=workers or cpu_count(), progress=progress)

@@ -39,7 +39,9 @@ def run_job(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[
                 finish_run(db, run, "failed", counts, summary, error=f"{type(err).__name__}: {err}")
                 raise
             summary = summarize(counts)
-            finish_run(db, run, "ok", counts, summary)
+            # Some inputs refused (import), the rest done: "partial", with what was refused.
+            finish_run(db, run, "partial" if counts.refused else "ok", counts, summary,
+                       error="; ".join(counts.refused)[:2000] or None)
             log.info(summary)
             return summary
     except LockBusy as err:

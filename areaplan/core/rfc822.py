@@ -1,6 +1,8 @@
 """RFC 822 helpers every stage shares: header block, header values, Message-ID, content key.
 
 The content key decides when two copies are the same message (see ``store.messages``).
+Every function here is linear in its input, so a hostile header (200,000 folded lines) or
+body costs what reading it costs.
 """
 
 from __future__ import annotations
@@ -8,8 +10,19 @@ from __future__ import annotations
 import hashlib
 import re
 
-KEY_HEADERS = (b"message-id", b"date", b"from", b"subject", b"to", b"cc", b"content-type")
+# Headers that say what the message is. Every occurrence counts, in order. Headers a
+# transport or an export adds (Received, X-Gmail-Labels, Status, ...) are left out, so the
+# IMAP copy and the Takeout copy of one message have one key.
+KEY_HEADERS = (b"message-id", b"date", b"from", b"sender", b"reply-to", b"subject", b"to", b"cc",
+               b"in-reply-to", b"references", b"mime-version", b"content-type",
+               b"content-transfer-encoding", b"content-disposition")
+CONTENT_KEY_VERSION = 4
+_LINE_END = re.compile(rb"\r?\n")
+_FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")  # an RFC 5322 field name and its colon
 _WS = re.compile(rb"\s+")
+# Trailing blanks of a line; the look-behind makes the scan linear in a long run of blanks.
+_TRAILING_BLANKS = re.compile(rb"(?<![ \t])[ \t]++(?=\n|\Z)")
+_MBOX_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
 
 
 def split_header(raw: bytes) -> tuple[bytes, bytes]:
@@ -20,25 +33,36 @@ def split_header(raw: bytes) -> tuple[bytes, bytes]:
     return raw[: m.start()], raw[m.end() :]
 
 
+def header_fields(header: bytes) -> tuple[list[tuple[bytes, bytes]], bool]:
+    """Every field of a header block in order, as (lower-case name, unfolded value).
+
+    The second value is False when a line is neither a field nor a continuation (the block
+    is not a mail header). Linear in the size of the block, however many lines are folded.
+    """
+    fields: list[tuple[bytes, list[bytes]]] = []
+    well_formed = True
+    for n, line in enumerate(_LINE_END.split(header)):
+        if line[:1] in (b" ", b"\t"):
+            if fields:
+                fields[-1][1].append(line.strip())
+            elif line.strip():
+                well_formed = False
+            continue
+        m = _FIELD.match(line)
+        if m is None:
+            if line and not (n == 0 and line.startswith(b"From ")):  # an mbox envelope line
+                well_formed = False
+            continue
+        fields.append((m.group(1).lower(), [line[m.end() :].strip()]))
+    return [(name, _WS.sub(b" ", b" ".join(parts)).strip()) for name, parts in fields], well_formed
+
+
 def header_values(header: bytes) -> dict[bytes, bytes]:
     """The first value of each header field, unfolded and whitespace-collapsed, lower-case names."""
     values: dict[bytes, bytes] = {}
-    name: bytes | None = None
-    for line in re.split(rb"\r?\n", header):
-        if line[:1] in (b" ", b"\t") and name is not None:
-            if name not in values or values[name] is not None:
-                values[name] = values.get(name, b"") + b" " + line.strip()
-            continue
-        key, sep, value = line.partition(b":")
-        if not sep:
-            name = None
-            continue
-        name = key.strip().lower()
-        if name in values:
-            name = None  # keep the first occurrence only
-            continue
-        values[name] = value.strip()
-    return {k: _WS.sub(b" ", v).strip() for k, v in values.items()}
+    for name, value in header_fields(header)[0]:
+        values.setdefault(name, value)
+    return values
 
 
 def message_id_of(raw: bytes) -> str | None:
@@ -51,22 +75,38 @@ def message_id_of(raw: bytes) -> str | None:
     return (m.group(1) if m else text).strip() or None
 
 
+def _normalized_body(body: bytes) -> bytes:
+    """Line ends as LF, trailing blanks of lines and of the whole dropped, mbox quoting undone."""
+    body = body.replace(b"\r\n", b"\n")
+    body = _TRAILING_BLANKS.sub(b"", body).rstrip(b"\n")
+    if b">" in body:
+        body = _MBOX_QUOTED.sub(rb"\1", body)
+    return body
+
+
 def content_key(raw: bytes) -> str:
     """A key that is equal for the same message however it was transported or exported.
 
-    The body is compared without any whitespace (CRLF vs LF, trailing blanks) and without
-    mbox ``>From`` quoting; one pass each in C, so it costs about a sha256 of the message.
+    Two inputs get one key only when what a reader decodes from them is the same: every
+    occurrence of each of :data:`KEY_HEADERS` and the body with only line ends, trailing
+    blanks and mbox ``>From`` quoting normalised. An input that is not recognisably mail
+    (no blank line after the headers, or a line in the header block that is not a field:
+    a photo, a file of NULs, UTF-16 text) is keyed on all of its bytes, so such files are
+    never merged with each other.
     """
     header, body = split_header(raw)
-    hv = header_values(header)
-    body = body.translate(None, b" \t\r\n")
-    # ">" is rare (never in base64): a one-byte scan is much cheaper than a substring search.
-    while b">" in body and b">From" in body:
-        body = body.replace(b">From", b"From")
-    h = hashlib.sha256(b"areaplan-content-key-v3\0")
+    fields, well_formed = header_fields(header)
+    if not fields or not well_formed or len(header) == len(raw):
+        h = hashlib.sha256(b"areaplan-content-key-v4-bytes\0")
+        h.update(_normalized_body(raw))
+        return h.hexdigest()
+    h = hashlib.sha256(b"areaplan-content-key-v4\0")
     for name in KEY_HEADERS:
-        h.update(name + b"\0" + hv.get(name, b"") + b"\0")
-    h.update(body)
+        for field_name, value in fields:
+            if field_name == name:
+                h.update(name + b"\0" + value + b"\0")
+        h.update(b"\1")
+    h.update(_normalized_body(body))
     return h.hexdigest()
 
 

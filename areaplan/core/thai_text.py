@@ -92,7 +92,10 @@ _RE_SPACE_BEFORE_MARK = re.compile(
     f"(?<=[{THAI_CONSONANTS}{COMBINING_MARKS}])[{_HSPACE}]+(?=[{COMBINING_MARKS}])"
 )
 _RE_SARA_AM = re.compile(f"{NIKHAHIT}([{TONE_MARKS}]?){SARA_AA}")
-_RE_TONE_BEFORE_VOWEL = re.compile(f"([{TONE_MARKS}\u0e4c]+)([{ABOVE_VOWELS}{BELOW_VOWELS}]+)")
+# The look-behind makes the scan start only where a run of marks starts: linear in a long run.
+_RE_TONE_BEFORE_VOWEL = re.compile(
+    f"(?<![{TONE_MARKS}\u0e4c])([{TONE_MARKS}\u0e4c]++)([{ABOVE_VOWELS}{BELOW_VOWELS}]+)"
+)
 _RE_HSPACES = re.compile(f"[{_HSPACE}]+")
 _RE_PUA = re.compile("[\ue000-\uf8ff]")
 _RE_CID = re.compile(r"\(cid:\d+\)")
@@ -118,11 +121,45 @@ def normalize(text: str) -> str:
     text = _RE_SARA_AM.sub(lambda m: m.group(1) + SARA_AM, text)
     text = _RE_TONE_BEFORE_VOWEL.sub(r"\2\1", text)
     if any("\u0e00" <= ch <= "\u0e7f" for ch in text):
-        from pythainlp.util import remove_repeat_vowels
-
         text = remove_repeat_vowels(text)
     text = _RE_HSPACES.sub(" ", text)
     return "\n".join(line.strip(" ") for line in text.split("\n"))
+
+
+@lru_cache(maxsize=1)
+def _repeat_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """PyThaiNLP's reorder and no-repeat rules, written so that each runs in linear time."""
+    from pythainlp import thai_above_vowels as above
+    from pythainlp import thai_below_vowels as below
+    from pythainlp import thai_follow_vowels as follow
+    from pythainlp import thai_lead_vowels as lead
+    from pythainlp import thai_tonemarks as tones
+
+    tone_th = f"{tones}\u0e4c"
+    rules = [
+        (re.compile("\u0e40\u0e40"), "\u0e41"),  # sara e + sara e -> sara ae
+        (re.compile(f"(?<![{tone_th}])([{tone_th}]++)([{above}{below}]+)"), "\\2\\1"),
+        (re.compile(f"\u0e4d([{tones}]*+)\u0e32"), "\\1\u0e33"),  # nikhahit + tone + sara aa
+        (re.compile(f"(?<![{follow}])([{follow}]++)([{tones}]+)"), "\\2\\1"),
+        (re.compile("([^\u0e24\u0e26])\u0e45"), "\\1\u0e32"),  # lakkhangyao -> sara aa
+    ]
+    for ch in f"{follow}{lead}{above}{below}\u0e3a\u0e4c\u0e4d\u0e4e":
+        rules.append((re.compile(f"{ch}(?:[ ]*+{ch})++"), ch))  # ch [spaces ch]... -> ch
+    return tuple(rules)
+
+
+_RE_TONE_RUN = re.compile(f"[{TONE_MARKS}]{{2,}}")
+
+
+def remove_repeat_vowels(text: str) -> str:
+    """PyThaiNLP's ``remove_repeat_vowels`` (same rules, same result) in linear time.
+
+    PyThaiNLP's own regular expressions are quadratic in a run of tone marks or vowels
+    (20,000 marks took minutes), so a hostile text could hang the reader.
+    """
+    for pattern, replacement in _repeat_rules():
+        text = pattern.sub(replacement, text)
+    return _RE_TONE_RUN.sub(lambda m: m.group(0)[-1], text)  # repeated tone marks: the last one
 
 
 # --------------------------------------------------------------------------- blanks and numbers
