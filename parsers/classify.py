@@ -81,6 +81,13 @@ _DELIVERY_FAILURE = re.compile(
     r"|ส่งไม่สำเร็จ|ไม่สามารถส่ง",
     re.IGNORECASE,
 )
+
+
+def is_delivery_failure(subject: str) -> bool:
+    """A subject that reports a failed delivery (Undeliverable, Returned mail, ส่งไม่สำเร็จ, ...)."""
+    return bool(_DELIVERY_FAILURE.search(normalize(subject or "")))
+
+
 # What a message is *for*, when it is not a submission although it names the campaign.
 _NOT_SUBMISSION_SUBJECT = (
     ("a request for more time", re.compile(label_re("ขอ ขยาย") + "|" + label_re("ขยาย เวลา"))),

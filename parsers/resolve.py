@@ -24,6 +24,7 @@ class Candidate:
     ocr: bool
     form: object  # parsers.role_model_form.FormFields
     attachment: AttachmentRecord | None = None
+    piece: int = 0  # the k-th form of a text holding several (parsers.form_split)
 
     def provenance(self, method: str, confidence: float | None = None) -> Provenance:
         if self.attachment is not None:
@@ -67,7 +68,7 @@ def is_guess(m: Match) -> bool:
 
 
 def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, settings: ParseSettings,
-                       reasons: list[Reason]) -> list[Evidence]:
+                       reasons: list[Reason], form_only: bool = False) -> list[Evidence]:
     evidence: list[Evidence] = []
     form = best.form if best else None
     if form is not None:
@@ -90,6 +91,8 @@ def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None
             if m:
                 evidence.append(Evidence("the reporter's position", m, best.provenance("reporter position",
                                                                                         m.confidence)))
+    if form_only:  # one of several forms: the subject, body and sender speak for the whole message
+        return evidence
     for where, text, source in (("the subject", pm.subject, "subject"), ("the sender's name", pm.from_name, "sender")):
         found = {m.code: m for m in gaz.find_provinces_in(text or "")}
         if len(found) == 1:
@@ -110,11 +113,19 @@ def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None
 
 
 def resolve_province(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, settings: ParseSettings,
-                     reasons: list[Reason]) -> tuple[str | None, float | None, str, Provenance | None]:
-    """The province code, its confidence, where it came from (words and provenance)."""
-    evidence = _province_evidence(gaz, pm, best, settings, reasons)
+                     reasons: list[Reason], form_only: bool = False,
+                     ) -> tuple[str | None, float | None, str, Provenance | None]:
+    """The province code, its confidence, where it came from (words and provenance).
+
+    ``form_only``: the form is one of several in the message, so only the form itself may
+    name its province (not the subject, the body or the sender table).
+    """
+    evidence = _province_evidence(gaz, pm, best, settings, reasons, form_only)
     if not evidence:
-        reasons.append(Reason("province.not_found", "province", evidence=pm.from_addr or "?"))
+        if form_only:
+            reasons.append(Reason("province.form_unclear", "province", evidence=best.source if best else "?"))
+        else:
+            reasons.append(Reason("province.not_found", "province", evidence=pm.from_addr or "?"))
         return None, None, "", None
     first = evidence[0]
     m = first.match

@@ -14,11 +14,28 @@ from functools import lru_cache
 from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, KINDS, period_for
 from areaplan.core.gazetteer import Gazetteer
 from areaplan.core.reasons import Reason, needs_review
-from areaplan.core.records import ParsedMessage, Provenance, SubmissionRecord
-from areaplan.parsers.classify import classify
+from areaplan.core.records import AttachmentRecord, ParsedMessage, Provenance, SubmissionRecord
+from areaplan.core.thai_text import normalize
+from areaplan.parsers.classify import classify, is_delivery_failure
 from areaplan.parsers.defects import code_of
+from areaplan.parsers.followup import followup_hint
+from areaplan.parsers.form_split import split_forms
+from areaplan.parsers.html_text import html_to_text
+from areaplan.parsers.links import shared_links
+from areaplan.parsers.purpose import (
+    Purpose,
+    bounce,
+    calendar,
+    circular,
+    document_kind,
+    newsletter,
+    out_of_period,
+    signature_only,
+)
+from areaplan.parsers.quoting import html_own_part, is_reply, own_text
 from areaplan.parsers.resolve import Candidate, resolve_district, resolve_province
 from areaplan.parsers.role_model_form import read_form
+from areaplan.parsers.several_forms import is_filled, several_forms, share_images, slot_of
 from areaplan.parsers.types import ParseSettings
 
 log = logging.getLogger(__name__)
@@ -35,35 +52,53 @@ def gazetteer_for(zone_overrides: tuple[tuple[str, int], ...]) -> Gazetteer:
     return Gazetteer.load(dict(zone_overrides) or None)
 
 
-def _candidates(pm: ParsedMessage, mime, reader) -> list[Candidate]:
-    """Every text that may hold the report form: attachments, the body, forwarded bodies.
+def _texts(pm: ParsedMessage, mime, body: str) -> list[tuple[str, str, bool, AttachmentRecord | None]]:
+    """(source, text, ocr, attachment) of every text that may hold forms, in message order.
 
-    Bounded: the form reader and the gazetteer see at most FORM_TEXT_CHARS of each text and
-    MAX_CANDIDATES distinct texts, whatever an archive or a hostile message holds.
+    An attachment with ``sections`` (several forms in one file, e.g. one per sheet) gives one
+    text per section; ``body`` is the message's own text (a reply's quote removed).
     """
-    texts: list[tuple[str, str, bool, object]] = [
-        (f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr, rec)
-        for rec in pm.attachments if rec.kind != "image" and rec.text and rec.text.strip()
-    ]
-    if pm.text_body.strip():
-        texts.append(("body", pm.text_body, False, None))
+    texts: list[tuple[str, str, bool, AttachmentRecord | None]] = []
+    for rec in pm.attachments:
+        if rec.kind == "image":
+            continue
+        label = f"attachment {rec.filename or rec.part_index}"
+        for text in (rec.sections or [rec.text]):
+            if text and text.strip():
+                texts.append((label, text, rec.ocr, rec))
+    if body.strip():
+        texts.append(("body", body, False, None))
     stack = list(getattr(mime, "forwarded", []) or [])
     while stack:
         fwd = stack.pop(0)
         stack.extend(getattr(fwd, "forwarded", []) or [])
         if fwd.text_body and fwd.text_body.strip():
             texts.append(("forwarded message", fwd.text_body, False, None))
+    return texts
+
+
+def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> list[Candidate]:
+    """Every text that may hold the report form: attachments, the body, forwarded bodies;
+    a text holding several forms gives one candidate per form (``parsers.form_split``).
+
+    Bounded: the form reader and the gazetteer see at most FORM_TEXT_CHARS of each text and
+    MAX_CANDIDATES distinct texts, whatever an archive or a hostile message holds.
+    """
     out: list[Candidate] = []
     seen: set[str] = set()
-    for source, text, ocr, rec in texts:
+    pieces_of: dict[int | None, int] = {}
+    for source, text, ocr, rec in _texts(pm, mime, pm.text_body if body is None else body):
         text = text[:FORM_TEXT_CHARS]
         if text in seen or len(out) >= MAX_CANDIDATES:
             continue
         seen.add(text)
-        if rec is None:
-            out.append(Candidate(source, text, ocr, reader(text)))
-        else:
-            out.append(Candidate(source, text, ocr, reader(text), rec))
+        for piece in split_forms(text):
+            if len(out) >= MAX_CANDIDATES:
+                break
+            part = rec.part_index if rec is not None else None
+            k = pieces_of.get(part, 0)
+            pieces_of[part] = k + 1
+            out.append(Candidate(source, piece, ocr, reader(piece), rec, k))
     return out
 
 
@@ -87,18 +122,111 @@ def _defect_reasons(pm: ParsedMessage) -> list[Reason]:
     return [Reason(code_of(d), "message", evidence=str(d)) for d in pm.defects]
 
 
+def _other(pm: ParsedMessage, code: str, evidence: str, why: str, reasons: list[Reason]) -> None:
+    """``pm`` is not a submission: a coded note says why; no submission."""
+    pm.campaign, pm.campaign_reason = "other", why
+    pm.reasons = reasons + [Reason(code, "campaign", evidence=evidence[:300], detail=why)]
+    pm.status = "review" if needs_review(pm.reasons) else "other"
+
+
+def _message_purpose(pm: ParsedMessage, mime, own_body: str) -> Purpose | None:
+    """Mail that is never a submission, whatever it carries: bounces and calendar mail."""
+    found = bounce(getattr(mime, "content_type", ""), pm.from_addr, pm.subject, is_delivery_failure(pm.subject))
+    if found:
+        return found
+    return calendar(pm.subject, [a.content_type or "" for a in pm.attachments])
+
+
+def _unfilled_purpose(pm: ParsedMessage, candidates: list[Candidate], own_body: str) -> Purpose | None:
+    """Why a message without a filled form is not a submission: a circular, a newsletter, a
+    blank template, another agency's form, or nothing but a signature."""
+    docs = [c.text for c in candidates if c.attachment is not None]
+    found = circular(pm.subject, docs + [own_body]) or newsletter(pm.subject, own_body)
+    if found:
+        return found
+    blank = [c for c in candidates if getattr(c.form, "is_form", False)]
+    if blank:
+        return Purpose("other.blank_template", blank[0].source, 0.8, "a blank template (its blanks are empty)")
+    for c in candidates:
+        if c.attachment is not None:
+            kind = document_kind(c.text)
+            if kind and kind[0] == "foreign":
+                return Purpose("other.foreign_form", kind[1][:120], 0.85, "another agency's or campaign's form")
+    pictures = [(img.width, img.height, len(img.data)) for rec in pm.attachments for img in rec.images]
+    others = sum(1 for rec in pm.attachments if rec.kind != "image")
+    return signature_only(own_body, pictures, others)
+
+
+def _body_only_own(pm: ParsedMessage, mime) -> str:
+    """The message's own text: a reply's quoted part removed (plain and HTML quote markers)."""
+    if not is_reply(pm.subject, getattr(mime, "in_reply_to", None)):
+        return pm.text_body
+    own = own_text(pm.text_body)
+    html = getattr(mime, "html_body", "") or ""
+    if html:
+        head = html_own_part(html)
+        if len(head) < len(html):
+            alt = own_text(normalize(html_to_text(head)))
+            if len(alt) < len(own):
+                own = alt
+    return own
+
+
 def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, received_at: str) -> None:
-    """Fill in ``pm.campaign``, ``pm.status``, ``pm.reasons`` and ``pm.submission``."""
+    """Fill in ``pm.campaign``, ``pm.status``, ``pm.reasons``, ``pm.submissions``, ``pm.links``
+    and ``pm.followup``."""
     gaz = gazetteer_for(settings.zone_overrides)
     reader = FORM_READERS[KINDS["role_model"].form_reader]
-    candidates = _candidates(pm, mime, reader)
+    own_body = _body_only_own(pm, mime)
+    candidates = _candidates(pm, mime, reader, own_body)
     best = max(candidates, key=_score) if candidates else None
     names = [a.filename or "" for a in pm.attachments]
+    pm.links = shared_links(own_body, html_own_part(getattr(mime, "html_body", "") or ""))
+    reasons = _defect_reasons(pm)
+    found = _message_purpose(pm, mime, own_body)
+    if found:
+        _other(pm, found.code, found.evidence, found.why, reasons)
+        return
+    filled = [c for c in candidates if is_filled(c)]
+    if not filled:
+        images = len({img.data for rec in pm.attachments for img in rec.images})
+        hint = followup_hint(pm, mime, own_body, images) if not any(
+            rec.kind not in ("image", "unknown") for rec in pm.attachments if rec.text.strip()) else None
+        if hint is not None and not mime.is_automatic:
+            pm.followup = hint
+            pm.campaign, pm.campaign_reason = "other", "a follow-up to an earlier submission (photos or links)"
+            pm.reasons = reasons + [Reason("followup.candidate", "message", evidence=hint.evidence)]
+            if pm.links:
+                pm.reasons.append(Reason("links.kept", "message", evidence=_links_text(pm)))
+            pm.status = "review" if needs_review(pm.reasons) else "other"
+            return
+        if own_body != pm.text_body and any(is_filled(c) for c in _candidates(pm, mime, reader)):
+            _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons)
+            return
+        found = _unfilled_purpose(pm, candidates, own_body)
+        if found:
+            _other(pm, found.code, found.evidence, found.why, reasons)
+            return
+        if pm.links and not mime.is_automatic:
+            pm.campaign, pm.campaign_reason = "other", "only links to shared files"
+            pm.reasons = reasons + [Reason("links.only", "message", evidence=_links_text(pm))]
+            pm.status = "review"
+            return
     campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
     if mime.is_automatic:
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
+    if campaign != "other" and best is not None:
+        kind = document_kind(best.text) if best.attachment is not None else None
+        if kind and kind[0] == "foreign" and not is_filled(best):
+            _other(pm, "other.foreign_form", kind[1][:120], "another agency's or campaign's form", reasons)
+            return
+        if kind and kind[0] in KINDS and kind[0] != campaign:
+            campaign, confidence, why = kind[0], 0.9, f"the document's own title says {kind[0]}: {kind[1][:80]}"
+        late = out_of_period(campaign, best.text, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
+        if late:
+            _other(pm, late.code, late.evidence, late.why, reasons)
+            return
     pm.campaign, pm.campaign_reason = campaign, why
-    reasons = _defect_reasons(pm)
     if campaign == "other":
         if confidence < 0.5:
             reasons.append(Reason("campaign.unclear", "campaign", evidence=why))
@@ -107,16 +235,36 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
         pm.status = "review" if needs_review(reasons) else "other"
         return
     reasons += _attachment_reasons(pm)
+    if pm.links:
+        reasons.append(Reason("links.kept", "message", evidence=_links_text(pm)))
+    forms = several_forms(gaz, candidates, best)
+    share = share_images(gaz, pm, forms)
+    if share.unassigned:
+        reasons.append(Reason("images.unassigned", "image_count",
+                              evidence=f"{len(share.unassigned)} ภาพ ({', '.join(share.unassigned[:5])})"))
     pm.reasons = reasons
-    pm.submission = _submission(gaz, pm, best, campaign, settings, received_at)
+    multi = len(forms) > 1
+    taken: set[str] = set()
+    pm.submissions = []
+    for i, form in enumerate(forms or [None]):
+        sub = _submission(gaz, pm, form, campaign, settings, received_at, form_only=multi,
+                          image_count=len(share.per_form[i]) if forms else len(
+                              {img.data for rec in pm.attachments for img in rec.images}))
+        sub.slot = "" if i == 0 else slot_of(form, taken)
+        pm.submissions.append(sub)
     pm.status = "review" if needs_review(pm.all_reasons()) else "submission"
 
 
+def _links_text(pm: ParsedMessage) -> str:
+    return " ".join(link.url for link in pm.links[:5]) + (f" (+{len(pm.links) - 5})" if len(pm.links) > 5 else "")
+
+
 def _submission(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, campaign: str,
-                settings: ParseSettings, received_at: str) -> SubmissionRecord:
+                settings: ParseSettings, received_at: str, *, form_only: bool = False,
+                image_count: int = 0) -> SubmissionRecord:
     reasons: list[Reason] = []
     form = best.form if best else None
-    province, pconf, _, pprov = resolve_province(gaz, pm, best, settings, reasons)
+    province, pconf, _, pprov = resolve_province(gaz, pm, best, settings, reasons, form_only)
     district, dconf = resolve_district(gaz, form, province, campaign, bool(best and best.ocr), reasons)
     zone = gaz.zone_of(province) if province else None
     written = getattr(form, "zone_number", None) if form is not None else None
@@ -136,7 +284,6 @@ def _submission(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, campa
         for name in ("reporter_name", "reporter_position", "narrative", "phones", "criteria"):
             if getattr(form, name, None):
                 provenance[name] = best.provenance("form")
-    image_count = len({img.data for rec in pm.attachments for img in rec.images})
     return SubmissionRecord(
         campaign=campaign,
         period=period_for(campaign, received_at, settings.campaigns or DEFAULT_CAMPAIGNS),

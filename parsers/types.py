@@ -48,6 +48,9 @@ class ReadResult:
     # For archives and forwarded mail: (filename, bytes) of members to read in turn.
     members: list[tuple[str, bytes]] = field(default_factory=list)
     ocr: bool = False  # text came from OCR (answers need an exact gazetteer match)
+    # Several forms in one file (one per sheet of a workbook, say): each section is read as a
+    # form of its own, making its own submission. Empty: ``text`` is searched for forms.
+    sections: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 # ``store.parsed.delete_derived`` empties them for a message before saving it again.
 # (``submissions_fts`` is keyed by submission rowid and emptied with its submissions.)
 PER_MESSAGE_TABLES = (
+    "followups",
+    "followup_hints",
+    "shared_links",
     "decision_effects",
     "field_provenance",
     "reasons",

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from areaplan.core.clock import utcnow
-from areaplan.core.reasons import Reason
+from areaplan.core.reasons import REVIEW, Reason
 from areaplan.core.records import ExtractedImage, ParsedMessage
 from areaplan.store.current import refresh_current
 from areaplan.store.db import files_dir
 from areaplan.store.decisions import apply_decisions
 from areaplan.store.derived import PER_MESSAGE_TABLES
+from areaplan.store.followups import save_hints
 from areaplan.store.tx import transaction
 
 if TYPE_CHECKING:
@@ -113,15 +114,27 @@ def delete_derived(db: sqlite_utils.Database, message: int) -> None:
         db.execute(f"DELETE FROM {table} WHERE message = ?", [message])
 
 
-def submission_key(message: int, n: int) -> str:
-    """The stable key of the ``n``-th submission (from 0) of ``message``: "12", "12.1", ..."""
-    return str(message) if n == 0 else f"{message}.{n}"
+def submission_key(message: int, slot: str = "") -> str:
+    """The stable key of a submission of ``message``: "12" for its main form (as for a message
+    with one form), "12.<slot>" for a further form ("12.3": attachment or archive member 3,
+    "12.3-1": the second form in that file, "12.b1": a second form in the body)."""
+    return str(message) if not slot else f"{message}.{slot}"
 
 
-def submission_id(message: int, n: int) -> int:
-    """The rowid: the message id for its first submission (as always), and for further ones
-    an id above any message id (2**40 + message * 256 + n), so ids stay stable across reparses."""
-    return message if n == 0 else (1 << 40) + message * 256 + n
+def submission_id(message: int, slot: str = "", taken: set[int] | None = None) -> int:
+    """The rowid: the message id for its main submission (as always), and for further ones an id
+    above any message id (2**40 + message * 4096 + a number from the slot), stable across reparses."""
+    if not slot:
+        return message
+    import zlib
+
+    n = zlib.crc32(slot.encode()) % 4095 + 1
+    taken = taken if taken is not None else set()
+    while (1 << 40) + message * 4096 + n in taken:
+        n = n % 4095 + 1
+    sid = (1 << 40) + message * 4096 + n
+    taken.add(sid)
+    return sid
 
 
 def _reason_rows(message: int, key: str | None, reasons: list[Reason]) -> list[tuple]:
@@ -142,8 +155,8 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         sha, rel = save_image(folder, img)
         images.append((sha, rel, img, None))
     with transaction(db):
-        before = db.execute("SELECT campaign, period, province_code FROM submissions WHERE message = ?"
-                            " ORDER BY id LIMIT 1", [message]).fetchone()
+        before = {tuple(r) for r in db.execute(
+            "SELECT DISTINCT campaign, period, province_code FROM submissions WHERE message = ?", [message])}
         delete_derived(db, message)
         db.execute(
             """INSERT INTO parsed_messages (message, parser_version, parsed_at, subject, from_name, from_addr,
@@ -175,23 +188,27 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         db.conn.executemany(
             "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail, source)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _reason_rows(message, None, pm.reasons))
-        subs = [pm.submission] if pm.submission is not None else []
-        for n, s in enumerate(subs):
-            s.key = submission_key(message, n)
+        save_hints(db, message, pm)
+        own_review = [r.text_th for r in pm.reasons if r.severity == REVIEW]
+        ids: set[int] = set()
+        after: set[tuple] = set()
+        for n, s in enumerate(pm.submissions):
+            s.key = submission_key(message, "" if n == 0 else (s.slot or str(n)))
+            lines = own_review + s.review_reasons
             cur = db.execute(
                 """INSERT INTO submissions (id, key, message, message_id, campaign, period, received_at, sender,
                    subject, province_code, province_confidence, district_code, district_confidence, zone,
                    zone_written, reporter_name, reporter_position, coordinator, phones, narrative, criteria,
                    image_count, source, needs_review, review_reasons, is_current)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
-                [submission_id(message, n), s.key, message, pm.message_id, s.campaign, s.period, received_at,
+                [submission_id(message, "" if n == 0 else (s.slot or str(n)), ids), s.key, message, pm.message_id,
+                 s.campaign, s.period, received_at,
                  f"{pm.from_name} <{pm.from_addr}>" if pm.from_name else pm.from_addr, pm.subject,
                  s.province_code, s.province_confidence, s.district_code, s.district_confidence, s.zone,
                  s.zone_written, s.reporter_name, s.reporter_position, s.coordinator,
                  ", ".join(s.phones) or None, s.narrative,
                  json.dumps({str(k): v for k, v in s.criteria.items()}, ensure_ascii=False) if s.criteria else None,
-                 s.image_count, s.source, int(pm.status == "review"),
-                 "\n".join(pm.review_reasons if n == 0 else s.review_reasons) or None],
+                 s.image_count, s.source, int(bool(lines)), "\n".join(lines) or None],
             )
             db.execute(
                 "INSERT INTO submissions_fts (rowid, narrative, subject) VALUES (?, ?, ?)",
@@ -205,8 +222,7 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
                    filename, page, method, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [(message, s.key, name, _field_value(s, name), pv.source, pv.attachment_part, pv.filename,
                   pv.page, pv.method or None, pv.confidence) for name, pv in sorted(s.provenance.items())])
-            refresh_current(db, s.campaign, s.period, s.province_code)
-        s = subs[0] if subs else None
-        if before is not None and (s is None or tuple(before) != (s.campaign, s.period, s.province_code)):
-            refresh_current(db, *before)
+            after.add((s.campaign, s.period, s.province_code))
+        for group in after | before:
+            refresh_current(db, *group)
         apply_decisions(db, message)

@@ -65,7 +65,7 @@ _RECEIVED_BEFORE = "(julianday({col}) IS NULL OR julianday({col}) < julianday({c
 PROVINCE_STATUS_SQL = f"""
 WITH subs AS (
     SELECT s.id, s.message, s.campaign, s.period, s.province_code, s.district_code, s.received_at,
-           s.sender, s.subject, s.reporter_name, s.reporter_position, s.image_count,
+           s.sender, s.subject, s.reporter_name, s.reporter_position, {{followup_images}} AS image_count,
            s.needs_review, s.review_reasons,
            {_SUBMISSION_RANK} AS rank,
            COUNT(*) OVER (PARTITION BY s.campaign, s.period, s.province_code) AS versions,
@@ -155,8 +155,14 @@ WHERE pm.status = 'review'
 NOT_EXCLUDED = "s.excluded = 0"  # a person decided "not a submission" (store.decisions)
 
 
-def _sql(template: str, cutoff: str, not_excluded: str = NOT_EXCLUDED) -> str:
-    return template.replace("{cutoff}", cutoff).replace("{not_excluded}", not_excluded)
+# Pictures sent later in follow-up mail count on the submission (store.followups).
+WITH_FOLLOWUP_IMAGES = "s.image_count + s.followup_images"
+
+
+def _sql(template: str, cutoff: str, not_excluded: str = NOT_EXCLUDED,
+         images: str = WITH_FOLLOWUP_IMAGES) -> str:
+    return (template.replace("{cutoff}", cutoff).replace("{not_excluded}", not_excluded)
+            .replace("{followup_images}", images))
 
 
 def status_tables_and_views(db: sqlite_utils.Database) -> None:
@@ -204,12 +210,14 @@ def create_views(db: sqlite_utils.Database) -> None:
     # Migrations before 0007 (decisions) create the views before submissions.excluded exists.
     columns = {r[1] for r in db.execute("PRAGMA table_info(submissions)")}
     not_excluded = NOT_EXCLUDED if "excluded" in columns else "1"
+    # ... and before 0011 (follow-ups) without submissions.followup_images.
+    images = WITH_FOLLOWUP_IMAGES if "followup_images" in columns else "s.image_count"
     run_script(
         db,
         f"""
-        CREATE VIEW province_status AS {_sql(PROVINCE_STATUS_SQL, OPEN_END, not_excluded)};
+        CREATE VIEW province_status AS {_sql(PROVINCE_STATUS_SQL, OPEN_END, not_excluded, images)};
         CREATE VIEW zone_summary AS {ZONE_SUMMARY_SQL.replace("{source}", "province_status")};
-        CREATE VIEW review_queue AS {_sql(REVIEW_QUEUE_SQL, OPEN_END, not_excluded)};
+        CREATE VIEW review_queue AS {_sql(REVIEW_QUEUE_SQL, OPEN_END, not_excluded, images)};
         """,
     )
 

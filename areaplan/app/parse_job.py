@@ -17,6 +17,7 @@ from areaplan.core.reasons import Reason
 from areaplan.core.records import ParsedMessage
 from areaplan.parsers.pipeline import PARSER_VERSION, parse_raw
 from areaplan.parsers.types import ParseSettings
+from areaplan.store.followups import link_followups
 from areaplan.store.messages import raw_bytes
 from areaplan.store.parsed import all_messages, pending_messages, received_at_of, save_parsed
 
@@ -132,7 +133,20 @@ def parse_messages(db: sqlite_utils.Database, messages: list[int], settings: Par
         review += status == "review"
         if progress:
             progress(1)
+    if parsed:
+        _link_followups(db)
     return parsed, review
+
+
+def _link_followups(db: sqlite_utils.Database) -> None:
+    """Link follow-up mail (photos or links sent later) to the submissions they belong to."""
+    try:
+        linked, unlinked = link_followups(db)
+    except Exception:  # noqa: BLE001 - the parsed rows are saved; the next run links again
+        log.exception("linking follow-ups failed")
+        return
+    if linked or unlinked:
+        log.info("follow-ups: %d linked, %d without an earlier submission", linked, unlinked)
 
 
 def parse_and_save(db: sqlite_utils.Database, message: int, settings: ParseSettings | None = None) -> str:

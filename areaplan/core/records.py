@@ -53,6 +53,10 @@ class AttachmentRecord:
     notes: list[str] = field(default_factory=list)
     images: list[ExtractedImage] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)  # the problems as coded reasons
+    parent: int | None = None  # part_index of the archive (or forwarded part) it was found in
+    # Several forms in one file (e.g. one per spreadsheet sheet): each is its own text, read as
+    # its own form. Empty: ``text`` is searched for one or more forms.
+    sections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,13 +79,43 @@ class SubmissionRecord:
     criteria: dict[int, str] = field(default_factory=dict)
     image_count: int = 0
     source: str = ""  # where most fields came from, e.g. "attachment form.pdf", "body"
-    key: str = ""  # stable id within the store: "<message>" or "<message>.<n>" (set when saved)
+    # Where in the message this form is, for its stable key: "" for the message's main form
+    # (key "<message>", as for a message with one form), else "<part>" (the attachment or
+    # archive member's part_index) or "<part>-<k>" (the k-th further form in that file),
+    # "b<k>" for a further form in the body. The store's key is "<message>.<slot>".
+    slot: str = ""
+    key: str = ""  # stable id within the store: "<message>" or "<message>.<slot>" (set when saved)
     reasons: list[Reason] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)  # field name -> where it was read
 
     @property
     def review_reasons(self) -> list[str]:
         return [r.text_th for r in self.reasons if r.severity == REVIEW]
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    """A link to files shared elsewhere (Google Drive, OneDrive, Dropbox, LINE) found in a message."""
+
+    url: str
+    service: str  # "google_drive", "onedrive", "dropbox", "line", ...
+
+
+@dataclass(frozen=True)
+class FollowupHint:
+    """Evidence that a message adds to an earlier submission (photos or links sent later).
+
+    The parser cannot see other messages: it records what it saw, and the store links the
+    message to the earlier submission it belongs to (``store.followups``).
+    """
+
+    kind: str  # "photos" or "links"
+    from_addr: str
+    subject_key: str  # the subject without Re:/Fwd: prefixes, normalised
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    images: int = 0  # distinct pictures it carries
+    evidence: str = ""  # Thai words or thread headers that made it a follow-up
 
 
 @dataclass
@@ -102,13 +136,26 @@ class ParsedMessage:
     defects: list[str] = field(default_factory=list)
     attachments: list[AttachmentRecord] = field(default_factory=list)
     body_images: list[ExtractedImage] = field(default_factory=list)
-    submission: SubmissionRecord | None = None
+    # One per report form found: the main one first (a zone office may send several provinces').
+    submissions: list[SubmissionRecord] = field(default_factory=list)
+    links: list[SharedLink] = field(default_factory=list)
+    followup: FollowupHint | None = None
+
+    @property
+    def submission(self) -> SubmissionRecord | None:
+        """The main submission (the first), or None."""
+        return self.submissions[0] if self.submissions else None
+
+    @submission.setter
+    def submission(self, value: SubmissionRecord | None) -> None:
+        self.submissions = [] if value is None else [value]
 
     @property
     def review_reasons(self) -> list[str]:
-        """The Thai lines staff read: the message's reasons, then its submission's."""
+        """The Thai lines staff read: the message's reasons, then its main submission's."""
         own = [r.text_th for r in self.reasons if r.severity == REVIEW]
         return own + (self.submission.review_reasons if self.submission else [])
 
     def all_reasons(self) -> list[Reason]:
-        return list(self.reasons) + (list(self.submission.reasons) if self.submission else [])
+        """The message's reasons and every submission's."""
+        return list(self.reasons) + [r for s in self.submissions for r in s.reasons]

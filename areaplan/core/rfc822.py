@@ -152,3 +152,14 @@ def automatic_mail(raw_header: bytes) -> str | None:
     if not sender or _NO_REPLY_LOCALPART.match(sender[-1]):
         return "bounce" if sender else "no-sender"
     return None
+
+
+_SUBJECT_PREFIXES = re.compile(
+    r"^\s*(?:(?:re|aw|sv|antw|fwd?|fw|tr|wg|ตอบกลับ|ตอบ|ส่งต่อ)\s*(?:\[\d+\])?\s*[:：]\s*)+", re.IGNORECASE
+)
+
+
+def subject_key(subject: str | None) -> str:
+    """A subject without its Re:/Fwd:/ตอบกลับ: prefixes, spaces collapsed, case folded: the
+    key a reply or follow-up shares with the message it continues."""
+    return " ".join(_SUBJECT_PREFIXES.sub("", subject or "").split()).casefold()

@@ -1,0 +1,138 @@
+"""One message, several submissions: a zone office (or a province) sends several provinces' forms.
+
+The forms may be one per attachment, members of an archive, sections of one file (a sheet
+each), or pieces of one document (``parsers.form_split``). Each filled form naming a
+province of its own becomes its own submission; two copies of one form (the DOCX and its
+PDF) stay one. A message whose filled forms all name the same province (or none) keeps the
+one-submission reading it always had.
+
+Pictures go to the form they belong with: those inside the form's own file, those in the
+same archive folder as exactly one form, those whose file name names exactly one form's
+province. Any other picture of a several-form message is not guessed: it is counted on no
+form and noted.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from areaplan.core.gazetteer import Gazetteer
+from areaplan.core.records import AttachmentRecord, ExtractedImage, ParsedMessage
+from areaplan.parsers.resolve import Candidate
+
+
+def is_filled(c: Candidate) -> bool:
+    """A report form with answers: the form's structure and a district or a narrative."""
+    f = c.form
+    return bool(getattr(f, "is_form", False) and (f.district_text or f.narrative))
+
+
+def form_province(gaz: Gazetteer, c: Candidate) -> str | None:
+    """The province the form itself names (its province blank, or a district unique in the country)."""
+    f = c.form
+    if f.province_text:
+        m = gaz.resolve_province(f.province_text)
+        if m:
+            return m.code
+    return getattr(f, "province_code", None)
+
+
+def _score(c: Candidate) -> int:
+    f = c.form
+    return (4 * bool(f.is_form) + 2 * bool(f.province_text) + 2 * bool(f.district_text) + bool(f.narrative)
+            + bool(f.reporter_name) - 3 * c.ocr)
+
+
+def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate | None) -> list[Candidate]:
+    """The forms that each make a submission, the main one (``best``'s province) first.
+
+    Only when the filled forms name two or more different provinces; else ``[best]``.
+    Forms of one province are one submission (the best-read copy); a filled form naming no
+    province of its own is a submission of its own (it will go to review).
+    """
+    if best is None:
+        return []
+    filled = [c for c in candidates if is_filled(c) and c.source != "forwarded message"]
+    filled = [c for c in filled if c.attachment is not None] or filled  # the body summarises the files
+    by_province: dict[str, list[Candidate]] = {}
+    unplaced: list[Candidate] = []
+    for c in filled:
+        code = form_province(gaz, c)
+        (by_province.setdefault(code, []) if code else unplaced).append(c)
+    if len(by_province) < 2:
+        return [best]
+    forms = [max(group, key=_score) for group in by_province.values()] + unplaced
+    main_province = form_province(gaz, best) if best in filled else None
+    main = next((f for f in forms if main_province and form_province(gaz, f) == main_province), forms[0])
+    return [main] + [f for f in forms if f is not main]
+
+
+def slot_of(c: Candidate, taken: set[str]) -> str:
+    """The stable place of a further form in its message: "<part>", "<part>-<k>" or "b<k>"."""
+    if c.attachment is not None:
+        slot = str(c.attachment.part_index) if c.piece == 0 else f"{c.attachment.part_index}-{c.piece}"
+    else:
+        slot = f"b{c.piece}"
+    base, n = slot, 1
+    while slot in taken or slot == "":
+        slot, n = f"{base}-x{n}", n + 1
+    taken.add(slot)
+    return slot
+
+
+@dataclass
+class ImageShare:
+    """Which pictures count for which form (by index in the forms list)."""
+
+    per_form: list[set[bytes]] = field(default_factory=list)
+    unassigned: list[str] = field(default_factory=list)  # file names
+
+
+def _dir(rec: AttachmentRecord) -> str:
+    return posixpath.dirname((rec.filename or "").replace("\\", "/"))
+
+
+def _owner(gaz: Gazetteer, rec: AttachmentRecord, forms: list[Candidate], provinces: list[str | None],
+           by_part: dict[int, AttachmentRecord]) -> int | None:
+    own = [i for i, f in enumerate(forms) if f.attachment is rec]
+    if own:
+        return own[0] if len(own) == 1 else None
+    if rec.parent is not None:
+        same = [i for i, f in enumerate(forms) if f.attachment is not None and f.attachment.parent == rec.parent
+                and _dir(f.attachment) == _dir(rec)]
+        if len(same) == 1:
+            return same[0]
+    names = [rec.filename or ""]
+    parent = rec.parent
+    while parent is not None and parent in by_part and len(names) < 6:
+        names.append(by_part[parent].filename or "")
+        parent = by_part[parent].parent
+    for name in names:
+        codes = {m.code for m in gaz.find_provinces_in(name.replace("_", " ").replace("-", " "))}
+        hits = [i for i, p in enumerate(provinces) if p in codes]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def share_images(gaz: Gazetteer, pm: ParsedMessage, forms: list[Candidate]) -> ImageShare:
+    """The pictures of each form: every picture for a single form; see the module text otherwise."""
+    share = ImageShare(per_form=[set() for _ in forms])
+    everything = [(rec, img) for rec in pm.attachments for img in rec.images]
+    if len(forms) <= 1:
+        if forms:
+            share.per_form[0] = {img.data for _, img in everything}
+        return share
+    provinces = [form_province(gaz, f) for f in forms]
+    by_part = {rec.part_index: rec for rec in pm.attachments}
+    for rec in pm.attachments:
+        if not rec.images:
+            continue
+        owner = _owner(gaz, rec, forms, provinces, by_part)
+        imgs: list[ExtractedImage] = rec.images
+        if owner is None:
+            share.unassigned += [img.filename or rec.filename or "?" for img in imgs]
+        else:
+            share.per_form[owner] |= {img.data for img in imgs}
+    return share
