@@ -24,6 +24,7 @@ _TITLE = re.compile(
     r"^[ \t|]*" + label_re("แบบ") + r"\s*(?:ฟอร์ม|รายงาน)\s*" + label_re("การ คัดเลือก"), re.MULTILINE
 )
 _SALUTATION = re.compile(r"^[ \t|]*" + label_re("เรียน") + r"\s*" + label_re("ผู้ตรวจราชการ"), re.MULTILINE)
+_BLANK = re.compile(r"[\s.…_·⋯:：|\-]+")
 MIN_GAP = 200  # characters between two anchors for them to be two forms
 MAX_FORMS = 80  # more than every province: the rest stays in the last piece
 
@@ -33,9 +34,11 @@ def _anchors(text: str) -> list[int]:
     found: list[int] = []
     for m in _OFFICE.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line = text[line_start: line_end if line_end >= 0 else len(text)]
-        if SELECT_RE.search(line) or SELECT_RE.search(text[m.end(): m.end() + 300]):
+        after = "\n".join(text[m.end(): m.end() + 300].split("\n")[:3])
+        again = _OFFICE.search(after)
+        after = after[: again.start()] if again else after
+        sel = SELECT_RE.search(after)
+        if sel and _BLANK.sub("", after[: sel.start()]):  # a province written in the blank
             found.append(line_start)
     if len(found) < 2:
         found = [m.start() for m in _TABLE_PROVINCE_ROW.finditer(text)]

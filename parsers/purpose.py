@@ -184,6 +184,7 @@ def newsletter(subject: str, body: str) -> Purpose | None:
 
 # --------------------------------------------------------------------------- years on a form
 
+RECENT_YEARS = 5  # "last year's form": a form of one of the few campaigns before this one
 _MONTHS = ("มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม "
            "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.").split()
 _YEAR = re.compile(
@@ -222,7 +223,7 @@ def out_of_period(kind: str, text: str, received_at: str, campaigns: tuple[Campa
     if not years:
         return None
     allowed = campaign_years(kind, received_at, campaigns)
-    if set(years) & allowed or max(years) >= min(allowed):
-        return None  # a year of the period, or a later one (a campaign not configured yet)
+    if set(years) & allowed or max(years) >= min(allowed) or max(years) < min(allowed) - RECENT_YEARS:
+        return None  # a year of the period, a later one (a campaign not configured yet), or a misprint
     return Purpose("other.out_of_period", ", ".join(f"พ.ศ. {y}" for y in sorted(set(years))), 0.85,
                    f"the form is dated {sorted(set(years))}, outside the campaign period {sorted(allowed)}")

@@ -222,7 +222,8 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
             return
         if kind and kind[0] in KINDS and kind[0] != campaign:
             campaign, confidence, why = kind[0], 0.9, f"the document's own title says {kind[0]}: {kind[1][:80]}"
-        late = out_of_period(campaign, best.text, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
+        late = None if best.ocr else out_of_period(  # an OCR'd year may be misread: never trusted
+            campaign, best.text, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
         if late:
             _other(pm, late.code, late.evidence, late.why, reasons)
             return
