@@ -36,6 +36,8 @@ def followup_hint(pm: ParsedMessage, mime, own_body: str, images: int) -> Follow
     thread = bool(mime.in_reply_to or mime.references) or is_reply(pm.subject) or is_forward(pm.subject)
     if not said and not thread:
         return None
+    if not images and not thread:
+        return None  # a link sent on its own (the form itself by Drive): not a follow-up
     evidence = []
     if said:
         evidence.append(f"“{said.group(0)}”")

@@ -64,7 +64,10 @@ def bounce(content_type: str, from_addr: str, subject: str, failure_subject: boo
     return None
 
 
-_SIGNATURE_MAX_PIXELS = 160_000  # a logo or a scanned signature, not a photo of a page
+# A logo or a scanned signature: a strip (at most 160 px high) or a small square, a few KB;
+# not a photo (even a small one, 400x300) and not a page.
+_SIGNATURE_MAX_HEIGHT = 160
+_SIGNATURE_MAX_PIXELS = 40_000
 _SIGNATURE_MAX_BYTES = 60_000
 
 
@@ -76,7 +79,9 @@ def signature_only(own_text: str, images: list[tuple[int | None, int | None, int
     if others or not images or len(images) > 2:
         return None
     for w, h, size in images:
-        if size > _SIGNATURE_MAX_BYTES or (w and h and w * h > _SIGNATURE_MAX_PIXELS):
+        if size > _SIGNATURE_MAX_BYTES or not w or not h:
+            return None
+        if h > _SIGNATURE_MAX_HEIGHT and w * h > _SIGNATURE_MAX_PIXELS:
             return None
     words = [ln for ln in (own_text or "").splitlines() if ln.strip() and not ln.strip().startswith("--")]
     if sum(len(ln) for ln in words) > 400:

@@ -44,6 +44,10 @@ def _score(c: Candidate) -> int:
             + bool(f.reporter_name) - 3 * c.ocr)
 
 
+def _district_key(c: Candidate) -> str:
+    return "".join((c.form.district_text or "").split())
+
+
 def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate | None) -> list[Candidate]:
     """The forms that each make a submission, the main one (``best``'s province) first.
 
@@ -60,7 +64,9 @@ def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate |
     for c in filled:
         code = form_province(gaz, c)
         (by_province.setdefault(code, []) if code else unplaced).append(c)
-    if len(by_province) < 2:
+    placed_districts = {_district_key(c) for group in by_province.values() for c in group}
+    unplaced = [c for c in unplaced if c.attachment is not None and _district_key(c) not in placed_districts]
+    if len(by_province) + len(unplaced) < 2 or not by_province:
         return [best]
     forms = [max(group, key=_score) for group in by_province.values()] + unplaced
     main_province = form_province(gaz, best) if best in filled else None

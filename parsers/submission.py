@@ -139,7 +139,7 @@ def _message_purpose(pm: ParsedMessage, mime, own_body: str) -> Purpose | None:
 
 def _unfilled_purpose(pm: ParsedMessage, candidates: list[Candidate], own_body: str) -> Purpose | None:
     """Why a message without a filled form is not a submission: a circular, a newsletter, a
-    blank template, another agency's form, or nothing but a signature."""
+    blank template, another agency's form."""
     docs = [c.text for c in candidates if c.attachment is not None]
     found = circular(pm.subject, docs + [own_body]) or newsletter(pm.subject, own_body)
     if found:
@@ -152,9 +152,7 @@ def _unfilled_purpose(pm: ParsedMessage, candidates: list[Candidate], own_body: 
             kind = document_kind(c.text)
             if kind and kind[0] == "foreign":
                 return Purpose("other.foreign_form", kind[1][:120], 0.85, "another agency's or campaign's form")
-    pictures = [(img.width, img.height, len(img.data)) for rec in pm.attachments for img in rec.images]
-    others = sum(1 for rec in pm.attachments if rec.kind != "image")
-    return signature_only(own_body, pictures, others)
+    return None
 
 
 def _body_only_own(pm: ParsedMessage, mime) -> str:
@@ -189,6 +187,11 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
         return
     filled = [c for c in candidates if is_filled(c)]
     if not filled:
+        pictures = [(img.width, img.height, len(img.data)) for rec in pm.attachments for img in rec.images]
+        found = signature_only(own_body, pictures, sum(1 for rec in pm.attachments if rec.kind != "image"))
+        if found:
+            _other(pm, found.code, found.evidence, found.why, reasons)
+            return
         images = len({img.data for rec in pm.attachments for img in rec.images})
         hint = followup_hint(pm, mime, own_body, images) if not any(
             rec.kind not in ("image", "unknown") for rec in pm.attachments if rec.text.strip()) else None
@@ -217,7 +220,7 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
     if campaign != "other" and best is not None:
         kind = document_kind(best.text) if best.attachment is not None else None
-        if kind and kind[0] == "foreign" and not is_filled(best):
+        if kind and kind[0] == "foreign":
             _other(pm, "other.foreign_form", kind[1][:120], "another agency's or campaign's form", reasons)
             return
         if kind and kind[0] in KINDS and kind[0] != campaign:
