@@ -105,6 +105,15 @@ _DOPA = re.compile(label_re("กรมการปกครอง") + "|" + labe
                    + "|" + label_re("ตำบล แบบ บูรณาการ"), re.IGNORECASE)
 
 
+# Another ministry or department named in the title (the campaigns here are the Ministry of
+# Interior's Department of Provincial Administration), or a role-model award "in" some field
+# (อำเภอต้นแบบด้านการจัดการขยะ): another campaign's form.
+_OTHER_AGENCY = re.compile(r"กระทรวง(?!\s*มหาดไทย)[ก-๙]{3,}|กรม(?!\s*การปกครอง)(?:การ|ส่งเสริม|พัฒนา|ทรัพยากร|ควบคุม|อนามัย"
+                           r"|สุขภาพ|ป่าไม้|ปศุสัตว์|ประมง|วิชาการ|ชลประทาน|ที่ดิน|บัญชี|ส่งเสริมการ)[ก-๙]*")
+_QUALIFIED_ROLE = re.compile(label_re("อำเภอ ต้นแบบ") + r"\s*" + label_re("ด้าน"))
+_ANY_ROLE = re.compile(label_re("อำเภอ ต้นแบบ") + r"|role\s*-?\s*model", re.IGNORECASE)
+
+
 def title_of(text: str, lines: int = 4) -> str:
     """The document's title: its first few non-empty lines, skipping header notes."""
     out: list[str] = []
@@ -129,6 +138,8 @@ def document_kind(text: str) -> tuple[str, str] | None:
     if not title:
         return None
     head = title[:200]
+    if _FORM_WORD.match(head) and (_OTHER_AGENCY.search(head) or _QUALIFIED_ROLE.search(head)):
+        return "foreign", title
     role, bp = _ROLE_TITLE.search(head), _BP_TITLE.search(head)
     if role and bp:
         return ("role_model" if role.start() < bp.start() else "best_practice"), title
@@ -136,7 +147,7 @@ def document_kind(text: str) -> tuple[str, str] | None:
         return "role_model", title
     if bp:
         return "best_practice", title
-    if _FORM_WORD.match(head) and not _DOPA.search(head):
+    if _FORM_WORD.match(head) and not _DOPA.search(head) and not _ANY_ROLE.search(head):
         return "foreign", title
     return None
 

@@ -60,8 +60,8 @@ def _texts(pm: ParsedMessage, mime, body: str) -> list[tuple[str, str, bool, Att
     """
     texts: list[tuple[str, str, bool, AttachmentRecord | None]] = []
     for rec in pm.attachments:
-        if rec.kind == "image":
-            continue
+        if rec.kind == "image" and not (rec.text or rec.sections):
+            continue  # a photo (one that is a page has the text read from it)
         label = f"attachment {rec.filename or rec.part_index}"
         for text in (rec.sections or [rec.text]):
             if text and text.strip():

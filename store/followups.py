@@ -73,6 +73,9 @@ def followup_tables(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (message, url)
         );
         ALTER TABLE submissions ADD COLUMN followup_images INTEGER NOT NULL DEFAULT 0;
+        -- What linking looks up: a thread's Message-IDs, a sender's earlier submissions.
+        CREATE INDEX submissions_message_id ON submissions(message_id);
+        CREATE INDEX parsed_messages_sender ON parsed_messages(lower(from_addr));
         """,
     )
     create_views(db)

@@ -89,6 +89,7 @@ def observe(db: Path, corpus: Path = CORPUS) -> dict[str, Observed]:
 class Score:
     right: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    left_to_person: Counter = field(default_factory=Counter)  # scans: empty and in review (counted right)
     confident_wrong: int = 0
     rows_for_non_submissions: int = 0
     expected_without_row: int = 0
@@ -96,7 +97,8 @@ class Score:
 
     def line(self, name: str) -> str:
         r, t = self.right[name], self.total[name]
-        return f"{name:<28} {r:4d}/{t:<4d} = {100 * r / max(t, 1):6.2f}%"
+        left = f"  ({self.left_to_person[name]} of them a scan left empty for a person)" if self.left_to_person[name] else ""
+        return f"{name:<28} {r:4d}/{t:<4d} = {100 * r / max(t, 1):6.2f}%{left}"
 
 
 def _match(expected: list[dict], rows: list[dict]) -> list[tuple[dict, dict | None]]:
@@ -143,8 +145,11 @@ def score(labels: dict[str, dict], seen: dict[str, Observed]) -> Score:
                 if fld == "district_code" and want_sub[fld] is None and want["campaign"] != "role_model":
                     continue
                 s.total[fld] += 1
-                if row[fld] == want_sub[fld] or (scan and row[fld] is None and row["needs_review"]):
+                if row[fld] == want_sub[fld]:
                     s.right[fld] += 1
+                elif scan and row[fld] is None and row["needs_review"]:
+                    s.right[fld] += 1
+                    s.left_to_person[fld] += 1
                 else:
                     wrong.append(f"{fld} {row[fld]!r} != {want_sub[fld]!r}")
             if want_sub.get("images") is not None:
