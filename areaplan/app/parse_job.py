@@ -17,6 +17,7 @@ from areaplan.core.reasons import Reason
 from areaplan.core.records import ParsedMessage
 from areaplan.parsers.pipeline import PARSER_VERSION, parse_raw
 from areaplan.parsers.types import ParseSettings
+from areaplan.store.decisions import still_in_review
 from areaplan.store.messages import raw_bytes
 from areaplan.store.parsed import all_messages, pending_messages, received_at_of, save_parsed
 
@@ -77,10 +78,16 @@ def _received_at(db: sqlite_utils.Database, message: int) -> str:
 
 
 def _save(db: sqlite_utils.Database, message: int, pm: ParsedMessage, received_at: str) -> str:
-    """Save ``pm``; if even that fails, save the failure as a reason on the message."""
+    """Save ``pm``; if even that fails, save the failure as a reason on the message.
+
+    Returns the status a person sees: "review" only while the message still waits for one
+    after the decisions already made about it are applied.
+    """
     try:
         save_parsed(db, message, pm, received_at, PARSER_VERSION)
-        return pm.status
+        if still_in_review(db, message):
+            return "review"  # also a decision whose basis changed: a second look
+        return "settled" if pm.status == "review" else pm.status
     except Exception as err:  # noqa: BLE001 - e.g. a value the store refuses: recorded instead
         log.exception("saving what was read from message %s failed", message)
         failed = _failed(message, err)
