@@ -34,7 +34,7 @@ from areaplan.parsers.purpose import (
 )
 from areaplan.parsers.quoting import html_own_part, is_reply, own_text
 from areaplan.parsers.resolve import Candidate, resolve_district, resolve_province
-from areaplan.parsers.role_model_form import read_form
+from areaplan.parsers.role_model_form import FormFields, read_form
 from areaplan.parsers.several_forms import is_filled, several_forms, share_images, slot_of
 from areaplan.parsers.types import ParseSettings
 
@@ -196,12 +196,7 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
         hint = followup_hint(pm, mime, own_body, images) if not any(
             rec.kind not in ("image", "unknown") for rec in pm.attachments if rec.text.strip()) else None
         if hint is not None and not mime.is_automatic:
-            pm.followup = hint
-            pm.campaign, pm.campaign_reason = "other", "a follow-up to an earlier submission (photos or links)"
-            pm.reasons = reasons + [Reason("followup.candidate", "message", evidence=hint.evidence)]
-            if pm.links:
-                pm.reasons.append(Reason("links.kept", "message", evidence=_links_text(pm)))
-            pm.status = "review" if needs_review(pm.reasons) else "other"
+            _as_followup(pm, hint, reasons)
             return
         if own_body != pm.text_body and any(is_filled(c) for c in _candidates(pm, mime, reader)):
             _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons)
@@ -211,11 +206,16 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
             _other(pm, found.code, found.evidence, found.why, reasons)
             return
         if pm.links and not mime.is_automatic:
-            pm.campaign, pm.campaign_reason = "other", "only links to shared files"
-            pm.reasons = reasons + [Reason("links.only", "message", evidence=_links_text(pm))]
-            pm.status = "review"
-            return
+            stated = _places_stated(gaz, own_body)
+            if stated is None:
+                _links_only(pm, "only links to shared files", reasons)
+                return
+            best = Candidate("body", own_body, False, stated)
+            candidates = [best]
     campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
+    if campaign == "other" and pm.links and best is not None and best.source == "body" and not filled:
+        _links_only(pm, f"only links to shared files ({why})", reasons)
+        return
     if mime.is_automatic:
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
     if campaign != "other" and best is not None:
@@ -257,6 +257,38 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
         sub.slot = "" if i == 0 else slot_of(form, taken)
         pm.submissions.append(sub)
     pm.status = "review" if needs_review(pm.all_reasons()) else "submission"
+
+
+def _as_followup(pm: ParsedMessage, hint, reasons: list[Reason]) -> None:
+    """``pm`` adds photos or links to an earlier submission: no submission of its own."""
+    pm.followup = hint
+    pm.campaign, pm.campaign_reason = "other", "a follow-up to an earlier submission (photos or links)"
+    pm.reasons = reasons + [Reason("followup.candidate", "message", evidence=hint.evidence)]
+    if pm.links:
+        pm.reasons.append(Reason("links.kept", "message", evidence=_links_text(pm)))
+    pm.status = "review" if needs_review(pm.reasons) else "other"
+
+
+def _links_only(pm: ParsedMessage, why: str, reasons: list[Reason]) -> None:
+    """Only links, no form and no stated province and district: a person opens them."""
+    pm.campaign, pm.campaign_reason = "other", why
+    pm.reasons = reasons + [Reason("links.only", "message", evidence=_links_text(pm))]
+    pm.status = "review"
+
+
+def _places_stated(gaz: Gazetteer, body: str) -> FormFields | None:
+    """Province and district stated in a body that sends its form by link: one province named
+    after จังหวัด/จ. and one of its districts named after อำเภอ/อ. (else None)."""
+    provinces = {m.code: m for m in gaz.find_provinces_in(body[:FORM_TEXT_CHARS]) if m.method == "prefixed"}
+    if len(provinces) != 1:
+        return None
+    (p,) = provinces.values()
+    districts = {m.code: m for m in gaz.scan_districts(body[:FORM_TEXT_CHARS], p.code, require_prefix=True)}
+    if len(districts) != 1:
+        return None
+    (d,) = districts.values()
+    return FormFields(province_text=p.matched_text, province_code=p.code, district_text=d.matched_text,
+                      district_code=d.code)
 
 
 def _links_text(pm: ParsedMessage) -> str:

@@ -273,6 +273,16 @@ def link_with_places(gz: Gazetteer) -> Case:
     return c
 
 
+def link_with_plain_statement(gz: Gazetteer) -> Case:
+    c = Case("s24-link-plain-statement.eml", "links",
+             "a Dropbox link; the body says province and district in plain words, not the form's sentence")
+    c.headers("ผลการคัดเลือกอำเภอต้นแบบ (Role Model)", province_sender(gz, "48"), T0 + timedelta(hours=6, minutes=30))
+    c.msg.set_content("เรียน กองวิชาการและแผนงาน\nจังหวัดนครพนม ขอส่งผลการคัดเลือกอำเภอต้นแบบ ได้แก่ อำเภอท่าอุเทน\n"
+                      "แบบรายงานฉบับเต็มและภาพกิจกรรมอยู่ในลิงก์ https://www.dropbox.com/sh/ab12cd34/AAB_x?dl=0\n")
+    c.expect("role_model", [sub(gz, "4803")], links=1)
+    return c
+
+
 # --------------------------------------------------------------------------- replies that quote
 
 
@@ -471,7 +481,7 @@ def build(gz: Gazetteer) -> list[Case]:
     return [
         several_attachments(gz), several_in_zip(gz), several_in_one_document(gz), several_one_unclear(gz),
         *followup_pair(gz, 5, "5505", thread=True), *followup_pair(gz, 6, "8003", thread=False),
-        followup_orphan(gz), link_only(gz), link_with_places(gz),
+        followup_orphan(gz), link_only(gz), link_with_places(gz), link_with_plain_statement(gz),
         reply_quoting_blank_form(gz), thanks_quoting_own_outlook(gz), thanks_gmail_quote_html(gz),
         calendar_invite(gz), calendar_reply(gz), calendar_reply_thai(gz), other_ministry_form(gz),
         last_years_form(gz), signature_only(gz), bounce_quoting_form(gz), newsletter_other_agency(gz),

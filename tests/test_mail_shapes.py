@@ -163,7 +163,11 @@ def test_photos_from_the_same_sender_hours_later_attach_to_the_earlier_submissio
 
 
 def test_a_follow_up_with_nothing_to_attach_to_waits_in_review_without_a_submission(tmp_path, gz):
-    db = _db(tmp_path, shapes.followup_orphan(gz))
+    case = shapes.followup_orphan(gz)
+    (tmp_path / case.name).write_bytes(case.bytes())
+    db = tmp_path / "a.db"
+    result = run_cli("--db", str(db), "import", str(tmp_path / case.name))
+    assert result.returncode == 0 and "1 to review" in result.stdout + result.stderr
     assert _rows(db, "SELECT COUNT(*) FROM submissions") == [(0,)]
     (queue,) = _rows(db, "SELECT item, reasons FROM review_queue")
     assert queue[0] == "message" and "ไม่พบแบบรายงานที่ส่งก่อนหน้า" in queue[1]

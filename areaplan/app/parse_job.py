@@ -126,6 +126,7 @@ def parse_messages(db: sqlite_utils.Database, messages: list[int], settings: Par
     pool = BoundedWorkers(_parse_task, budget, workers=workers, preload=PRELOAD)
     arrived: dict[int, str] = {}
     parsed = review = 0
+    followups: list[int] = []  # follow-up candidates saved in this batch (linked afterwards)
 
     def tasks():
         nonlocal parsed, review
@@ -150,10 +151,14 @@ def parse_messages(db: sqlite_utils.Database, messages: list[int], settings: Par
         status = _save(db, message, pm, arrived.pop(message, ""))
         parsed += 1
         review += status == "review"
+        if pm.followup is not None and status != "review":
+            followups.append(message)
         if progress:
             progress(1)
     if parsed:
         _link_followups(db)
+        # a follow-up with no earlier submission to attach to waits for a person too
+        review += sum(1 for m in followups if still_in_review(db, m))
     return parsed, review
 
 
