@@ -127,12 +127,14 @@ def title_of(text: str, lines: int = 4) -> str:
     return " ".join(out)[:400]
 
 
-def document_kind(text: str) -> tuple[str, str] | None:
+def document_kind(text: str, filled: bool = False) -> tuple[str, str] | None:
     """(``role_model`` | ``best_practice`` | ``foreign``, the title) from a document's own title.
 
-    A title that is a form or report title (แบบรายงาน..., แบบฟอร์ม..., รายงานผล...) naming neither
-    campaign, and without the department's project words, is ``foreign``: another ministry's or
-    another campaign's form, even when its blanks ask for จังหวัด and อำเภอ.
+    A form or report title (แบบรายงาน..., แบบฟอร์ม..., รายงานผล...) naming another ministry or
+    department, or a role-model award "in" some field (อำเภอต้นแบบด้าน...), is ``foreign``:
+    another campaign's form, even when its blanks ask for จังหวัด and อำเภอ; so is one naming
+    neither campaign nor the department's project, unless the form is ``filled`` (its answers
+    read as this campaign's form).
     """
     title = title_of(text)
     if not title:
@@ -147,8 +149,8 @@ def document_kind(text: str) -> tuple[str, str] | None:
         return "role_model", title
     if bp:
         return "best_practice", title
-    if _FORM_WORD.match(head) and not _DOPA.search(head) and not _ANY_ROLE.search(head):
-        return "foreign", title
+    if not filled and _FORM_WORD.match(head) and not _DOPA.search(head) and not _ANY_ROLE.search(head):
+        return "foreign", title  # a bare title is trusted as ours when the form's own answers are there
     return None
 
 

@@ -122,10 +122,17 @@ def _defect_reasons(pm: ParsedMessage) -> list[Reason]:
     return [Reason(code_of(d), "message", evidence=str(d)) for d in pm.defects]
 
 
-def _other(pm: ParsedMessage, code: str, evidence: str, why: str, reasons: list[Reason]) -> None:
-    """``pm`` is not a submission: a coded note says why; no submission."""
+def _other(pm: ParsedMessage, code: str, evidence: str, why: str, reasons: list[Reason],
+           read_documents: bool = False) -> None:
+    """``pm`` is not a submission: a coded note says why; no submission.
+
+    ``read_documents``: the conclusion rests on what was read from the attachments, so an
+    attachment that could not be read (completely) still sends the message to a person.
+    """
     pm.campaign, pm.campaign_reason = "other", why
     pm.reasons = reasons + [Reason(code, "campaign", evidence=evidence[:300], detail=why)]
+    if read_documents:
+        pm.reasons += _attachment_reasons(pm)
     pm.status = "review" if needs_review(pm.reasons) else "other"
 
 
@@ -199,11 +206,11 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
             _as_followup(pm, hint, reasons)
             return
         if own_body != pm.text_body and any(is_filled(c) for c in _candidates(pm, mime, reader)):
-            _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons)
+            _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons, True)
             return
         found = _unfilled_purpose(pm, candidates, own_body)
         if found:
-            _other(pm, found.code, found.evidence, found.why, reasons)
+            _other(pm, found.code, found.evidence, found.why, reasons, True)
             return
         if pm.links and not mime.is_automatic:
             stated = _places_stated(gaz, own_body)
@@ -219,16 +226,16 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
     if mime.is_automatic:
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
     if campaign != "other" and best is not None:
-        kind = document_kind(best.text) if best.attachment is not None else None
+        kind = document_kind(best.text, is_filled(best)) if best.attachment is not None else None
         if kind and kind[0] == "foreign":
-            _other(pm, "other.foreign_form", kind[1][:120], "another agency's or campaign's form", reasons)
+            _other(pm, "other.foreign_form", kind[1][:120], "another agency's or campaign's form", reasons, True)
             return
         if kind and kind[0] in KINDS and kind[0] != campaign:
             campaign, confidence, why = kind[0], 0.9, f"the document's own title says {kind[0]}: {kind[1][:80]}"
         late = None if best.ocr else out_of_period(  # an OCR'd year may be misread: never trusted
             campaign, best.text, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
         if late:
-            _other(pm, late.code, late.evidence, late.why, reasons)
+            _other(pm, late.code, late.evidence, late.why, reasons, True)
             return
     pm.campaign, pm.campaign_reason = campaign, why
     if campaign == "other":

@@ -142,43 +142,60 @@ def _target(db: sqlite_utils.Database, hint: dict) -> tuple[str, int, str] | Non
 
 
 def link_followups(db: sqlite_utils.Database) -> tuple[int, int]:
-    """Rebuild ``followups`` and ``submissions.followup_images`` from every hint. (linked, unlinked).
+    """Link every hint to its submission and recount ``submissions.followup_images``. (linked, unlinked).
 
-    An unlinked follow-up gets the review reason ``followup.unlinked``; people's decisions on
-    it (``store.decisions``) are applied again afterwards.
+    Every hint is looked at again (a submission stored after its follow-up links it now), but
+    only a follow-up whose link changed is written and restated: an unlinked one gets the
+    review reason ``followup.unlinked`` and people's decisions on it (``store.decisions``)
+    are applied again.
     """
     from areaplan.store.decisions import apply_decisions
 
     linked = unlinked = 0
     with transaction(db):
-        db.execute("DELETE FROM followups")
-        db.execute("UPDATE submissions SET followup_images = 0 WHERE followup_images != 0")
-        db.execute("DELETE FROM reasons WHERE source = 'followup'")
+        before = {r[0]: (r[1], r[2]) for r in db.execute("SELECT message, submission_key, method FROM followups")}
+        flagged = {r[0] for r in db.execute("SELECT DISTINCT message FROM reasons WHERE source = 'followup'")}
         cur = db.execute("""SELECT h.*, p.received_at FROM followup_hints h
                             JOIN parsed_messages p ON p.message = h.message ORDER BY h.message""")
         names = [c[0] for c in cur.description]
+        hinted: set[int] = set()
         for row in cur.fetchall():
             hint = dict(zip(names, row, strict=True))
+            message = hint["message"]
+            hinted.add(message)
             found = _target(db, hint)
-            if found:
-                key, target, method = found
-                db.execute("INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)",
-                           [hint["message"], key, target, method, hint["images"], hint["evidence"]])
-                linked += 1
-            else:
-                kind = REASONS[UNLINKED]
-                db.execute(
-                    "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail,"
-                    " source) VALUES (?, NULL, ?, 'message', ?, ?, ?, ?, 'followup')",
-                    [hint["message"], UNLINKED, hint["evidence"], kind.severity,
-                     kind.th.replace("{evidence}", hint["evidence"] or "-"), kind.en])
-                unlinked += 1
-            _restate(db, hint["message"])
-            apply_decisions(db, hint["message"])
+            linked, unlinked = linked + bool(found), unlinked + (not found)
+            if found and before.get(message) == (found[0], found[2]) and message not in flagged:
+                continue  # unchanged
+            if not found and message in flagged and message not in before:
+                continue  # still unlinked
+            _relink(db, hint, found)
+            apply_decisions(db, message)
+        for message in set(before) - hinted:  # no longer a follow-up
+            db.execute("DELETE FROM followups WHERE message = ?", [message])
+        db.execute("UPDATE submissions SET followup_images = 0 WHERE followup_images != 0")
         db.execute("""UPDATE submissions SET followup_images = (
                           SELECT SUM(f.images) FROM followups f WHERE f.submission_key = submissions.key)
                       WHERE key IN (SELECT submission_key FROM followups)""")
     return linked, unlinked
+
+
+def _relink(db: sqlite_utils.Database, hint: dict, found: tuple[str, int, str] | None) -> None:
+    message = hint["message"]
+    db.execute("DELETE FROM followups WHERE message = ?", [message])
+    db.execute("DELETE FROM reasons WHERE message = ? AND source = 'followup'", [message])
+    if found:
+        key, target, method = found
+        db.execute("INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)",
+                   [message, key, target, method, hint["images"], hint["evidence"]])
+    else:
+        kind = REASONS[UNLINKED]
+        db.execute(
+            "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail,"
+            " source) VALUES (?, NULL, ?, 'message', ?, ?, ?, ?, 'followup')",
+            [message, UNLINKED, hint["evidence"], kind.severity,
+             kind.th.replace("{evidence}", hint["evidence"] or "-"), kind.en])
+    _restate(db, message)
 
 
 def _restate(db: sqlite_utils.Database, message: int) -> None:
