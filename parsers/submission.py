@@ -226,7 +226,9 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
     if mime.is_automatic:
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
     if campaign != "other" and best is not None:
-        kind = document_kind(best.text, is_filled(best)) if best.attachment is not None else None
+        kind = document_kind(best.text, is_filled(best))
+        if kind and kind[0] == "foreign" and best.attachment is None:
+            kind = None  # a mail body's first lines are its salutation, not a form's title
         if kind and kind[0] == "foreign":
             _other(pm, "other.foreign_form", kind[1][:120], "another agency's or campaign's form", reasons, True)
             return

@@ -477,6 +477,21 @@ def best_practice_mentions_role_model(gz: Gazetteer) -> Case:
     return c
 
 
+def best_practice_in_body(gz: Gazetteer) -> Case:
+    c = Case("s25-best-practice-in-body.eml", "best_practice",
+             "a best-practice report pasted into the body that mentions the role-model selection")
+    p, d = gz.provinces["57"], gz.districts["5703"]  # เชียงราย, เวียงชัย
+    c.headers(f"ส่งรายงาน จ.{p.name_th} เดือนมีนาคม", province_sender(gz, "57"), T0 + timedelta(hours=10))
+    c.msg.set_content("แบบรายงานผลการปฏิบัติงานที่เป็นแบบอย่างที่ดี (Best Practice)\n"
+                      f"จังหวัด{p.name_th} ประจำเดือนมีนาคม พ.ศ. 2564\n"
+                      "1. ชื่อผลงาน ธนาคารน้ำใต้ดิน\n"
+                      f"2. พื้นที่ดำเนินการ อำเภอ{d.name_th} จังหวัด{p.name_th}\n"
+                      f"3. ความเป็นมา ต่อยอดจากการคัดเลือกอำเภอต้นแบบ (Role Model) ของจังหวัด{p.name_th}\n"
+                      "4. ผลการดำเนินงาน ครัวเรือนเป้าหมาย 120 ครัวเรือนมีน้ำใช้ตลอดปี\n")
+    c.expect("best_practice", [sub(gz, "5703")])
+    return c
+
+
 def build(gz: Gazetteer) -> list[Case]:
     return [
         several_attachments(gz), several_in_zip(gz), several_in_one_document(gz), several_one_unclear(gz),
@@ -485,7 +500,7 @@ def build(gz: Gazetteer) -> list[Case]:
         reply_quoting_blank_form(gz), thanks_quoting_own_outlook(gz), thanks_gmail_quote_html(gz),
         calendar_invite(gz), calendar_reply(gz), calendar_reply_thai(gz), other_ministry_form(gz),
         last_years_form(gz), signature_only(gz), bounce_quoting_form(gz), newsletter_other_agency(gz),
-        blank_template(gz), circular(gz), best_practice_mentions_role_model(gz),
+        blank_template(gz), circular(gz), best_practice_mentions_role_model(gz), best_practice_in_body(gz),
     ]
 
 
