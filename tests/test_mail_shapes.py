@@ -191,3 +191,24 @@ def test_look_alikes_make_no_submission_and_say_why_with_a_code(tmp_path, gz, ma
     assert _rows(db, "SELECT status FROM parsed_messages") == [("other",)]
     codes = [r[0] for r in _rows(db, "SELECT code FROM reasons")]
     assert any(c.startswith("other.") for c in codes), codes
+
+
+def test_a_file_whose_reader_gives_one_section_per_form_makes_one_submission_per_section():
+    """The contract for readers of workbooks (one form per sheet): ``ReadResult.sections``."""
+    from email.message import EmailMessage
+
+    from areaplan.core.records import AttachmentRecord, ParsedMessage
+    from areaplan.parsers.mime import parse_message
+    from areaplan.parsers.submission import extract_submission
+    from areaplan.parsers.types import ParseSettings
+
+    m = EmailMessage()
+    m["Subject"], m["From"], m["To"] = "แบบรายงานอำเภอต้นแบบ เขต 1", "zone1@example.go.th", "dopa.areaplan@gmail.com"
+    m.set_content("ส่งแบบรายงานการคัดเลือกอำเภอต้นแบบ ตามไฟล์แนบ\n")
+    sheets = [form_text(_fill("ลพบุรี", "โคกสำโรง")), form_text(_fill("สระบุรี", "วิหารแดง"))]
+    pm = ParsedMessage(message_id="x@y", subject=m["Subject"], from_addr=m["From"], text_body=m.get_content())
+    pm.attachments = [AttachmentRecord(part_index=0, filename="เขต1.xlsx", content_type="application/vnd.ms-excel",
+                                       sha256="0" * 64, size=1, kind="xlsx", text="\n".join(sheets), sections=sheets)]
+    extract_submission(pm, parse_message(bytes(m)), ParseSettings(), "2021-03-29T10:00:00+07:00")
+    assert [(s.province_code, s.district_code, s.slot) for s in pm.submissions] == [
+        ("16", "1603", ""), ("19", "1904", "0-1")]
