@@ -101,8 +101,9 @@ _ROLE_TITLE = re.compile(label_re("คัดเลือก") + r".{0,40}?" + la
                          + r"\s*\(?\s*Role\s*Model", re.IGNORECASE)
 _BP_TITLE = re.compile(r"best\s*-?\s*practices?|" + label_re("แบบอย่าง ที่ ดี"), re.IGNORECASE)
 _TITLE_SKIP = re.compile(r"^(?:สำหรับ|ด่วน|ลับ|สิ่งที่ส่งมาด้วย|เอกสารแนบ|ที่\s|\(?\s*สำเนา|-\s*\d+\s*-|\d+$)")
-_DOPA = re.compile(label_re("กรมการปกครอง") + "|" + label_re("ที่ทำการปกครอง") + r"|ปค\.|Tambon\s*Smart\s*Team"
-                   + "|" + label_re("ตำบล แบบ บูรณาการ"), re.IGNORECASE)
+# The campaigns' own project (a report on it without either campaign's words is still ours).
+_PROJECT = re.compile(r"Tambon\s*Smart\s*Team|(?<![A-Za-z])TST(?![A-Za-z])|" + label_re("ตำบล แบบ บูรณาการ"),
+                      re.IGNORECASE)
 
 
 # Another ministry or department named in the title (the campaigns here are the Ministry of
@@ -133,8 +134,8 @@ def document_kind(text: str, filled: bool = False) -> tuple[str, str] | None:
     A form or report title (แบบรายงาน..., แบบฟอร์ม..., รายงานผล...) naming another ministry or
     department, or a role-model award "in" some field (อำเภอต้นแบบด้าน...), is ``foreign``:
     another campaign's form, even when its blanks ask for จังหวัด and อำเภอ; so is one naming
-    neither campaign nor the department's project, unless the form is ``filled`` (its answers
-    read as this campaign's form).
+    neither campaign nor their project (Tambon Smart Team), even the department's own (อำเภอดีเด่น...),
+    unless the form is ``filled`` (its answers read as this campaign's form).
     """
     title = title_of(text)
     if not title:
@@ -149,7 +150,7 @@ def document_kind(text: str, filled: bool = False) -> tuple[str, str] | None:
         return "role_model", title
     if bp:
         return "best_practice", title
-    if not filled and _FORM_WORD.match(head) and not _DOPA.search(head) and not _ANY_ROLE.search(head):
+    if not filled and _FORM_WORD.match(head) and not _PROJECT.search(head) and not _ANY_ROLE.search(head):
         return "foreign", title  # a bare title is trusted as ours when the form's own answers are there
     return None
 

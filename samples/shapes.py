@@ -386,6 +386,21 @@ def other_ministry_form(gz: Gazetteer) -> Case:
     return c
 
 
+def other_campaign_form(gz: Gazetteer) -> Case:
+    c = Case("s26-other-campaign-form.eml", "not_submission",
+             "the department's other selection (อำเภอดีเด่น) with จังหวัด/อำเภอ blanks filled")
+    c.headers("ส่งผลการคัดเลือกอำเภอดีเด่น จังหวัดนครปฐม", province_sender(gz, "73"), T0 + timedelta(hours=3, minutes=30))
+    c.msg.set_content("เรียน ส่วนอำนวยความเป็นธรรม\nส่งแบบรายงานผลการคัดเลือกอำเภอดีเด่นตามไฟล์แนบ\n")
+    paras = ["แบบรายงานผลการคัดเลือกอำเภอดีเด่น ด้านการอำนวยความเป็นธรรม",
+             "กรมการปกครอง ประจำปีงบประมาณ พ.ศ. 2564",
+             "ที่ทำการปกครองจังหวัด.....นครปฐม.....", "อำเภอที่ได้รับการคัดเลือก.....กำแพงแสน.....",
+             "ผลงานเด่น คือ ไกล่เกลี่ยข้อพิพาทสำเร็จ 45 เรื่อง",
+             "ลงชื่อ ผู้รายงาน", "(นายประเสริฐ ทองคำ)", "ตำแหน่ง ปลัดจังหวัดนครปฐม"]
+    c.msg.add_attachment(build_text_docx(paras, DocMeta(created=T0), title_count=2), maintype="application",
+                         subtype=DOCX.split("/")[1], filename="แบบรายงานอำเภอดีเด่น นครปฐม.docx")
+    return c
+
+
 def last_years_form(gz: Gazetteer) -> Case:
     c = Case("s17-last-years-form.eml", "not_submission", "last year's filled form (dated 2563) sent as a reference")
     f = fill(gz, "2003", c.rng, date_line="วันที่ ๒๐ มีนาคม ๒๕๖๓")
@@ -498,7 +513,7 @@ def build(gz: Gazetteer) -> list[Case]:
         *followup_pair(gz, 5, "5505", thread=True), *followup_pair(gz, 6, "8003", thread=False),
         followup_orphan(gz), link_only(gz), link_with_places(gz), link_with_plain_statement(gz),
         reply_quoting_blank_form(gz), thanks_quoting_own_outlook(gz), thanks_gmail_quote_html(gz),
-        calendar_invite(gz), calendar_reply(gz), calendar_reply_thai(gz), other_ministry_form(gz),
+        calendar_invite(gz), calendar_reply(gz), calendar_reply_thai(gz), other_ministry_form(gz), other_campaign_form(gz),
         last_years_form(gz), signature_only(gz), bounce_quoting_form(gz), newsletter_other_agency(gz),
         blank_template(gz), circular(gz), best_practice_mentions_role_model(gz), best_practice_in_body(gz),
     ]

@@ -182,6 +182,7 @@ def test_a_link_only_mail_records_the_link_and_goes_to_review(tmp_path, gz):
 
 
 @pytest.mark.parametrize("make", [shapes.calendar_invite, shapes.calendar_reply, shapes.other_ministry_form,
+                                  shapes.other_campaign_form,
                                   shapes.last_years_form, shapes.signature_only, shapes.bounce_quoting_form,
                                   shapes.newsletter_other_agency, shapes.blank_template, shapes.circular,
                                   shapes.thanks_quoting_own_outlook, shapes.thanks_gmail_quote_html])
