@@ -58,8 +58,12 @@ def message_header(db: sqlite_utils.Database, message: int) -> dict[str, Any] | 
 
 
 def message_zones(db: sqlite_utils.Database, message: int) -> set[int | None]:
-    """The zones of the message's submissions ({None} for a message without a known zone)."""
+    """The zones of the message's submissions ({None} for a message without a known zone);
+    a follow-up (photos sent later) has the zone of the submission it was linked to."""
     rows = db.execute("SELECT s.zone FROM submissions s WHERE s.message = ?", [message]).fetchall()
+    if not rows:
+        rows = db.execute("SELECT s.zone FROM followups f JOIN submissions s ON s.key = f.submission_key"
+                          " WHERE f.message = ?", [message]).fetchall()
     return {r[0] for r in rows} or {None}
 
 
@@ -74,10 +78,19 @@ def attachment(db: sqlite_utils.Database, attachment_id: int) -> dict[str, Any] 
     return rows[0] if rows else None
 
 
-def images_of(db: sqlite_utils.Database, message: int) -> list[dict[str, Any]]:
-    return _dicts(db, """SELECT i.sha256, i.mime_type, i.width, i.height, mi.filename, mi.source
-                         FROM message_images mi JOIN images i ON i.sha256 = mi.image
-                         WHERE mi.message = ? ORDER BY mi.filename""", [message])
+def images_of(db: sqlite_utils.Database, message: int, key: str | None = None) -> list[dict[str, Any]]:
+    """The message's pictures, then (with ``key``) those sent later in follow-ups of that submission."""
+    own = _dicts(db, """SELECT i.sha256, i.mime_type, i.width, i.height, mi.filename, mi.source
+                        FROM message_images mi JOIN images i ON i.sha256 = mi.image
+                        WHERE mi.message = ? ORDER BY mi.filename""", [message])
+    if key is None:
+        return own
+    later = _dicts(db, """SELECT i.sha256, i.mime_type, i.width, i.height, mi.filename, 'followup' AS source
+                          FROM followups f JOIN message_images mi ON mi.message = f.message
+                          JOIN images i ON i.sha256 = mi.image
+                          WHERE f.submission_key = ? ORDER BY f.message, mi.filename""", [key])
+    seen = {i["sha256"] for i in own}
+    return own + [i for i in later if i["sha256"] not in seen]
 
 
 def image_file(db: sqlite_utils.Database, sha256: str) -> tuple[Path, str, set[int]] | None:

@@ -98,3 +98,7 @@ def zone_param(request: Any, actor: dict[str, Any]) -> int | None:
         return actor.get("zone")
     z = request.args.get("zone")
     return int(z) if z and z.isdigit() and 1 <= int(z) <= 18 else None
+
+
+# A submission key in a URL: "12" (a message's main form) or "12.<slot>" ("12.3", "12.3-1", "12.b1").
+SUBMISSION_KEY = r"[0-9]+(?:\.[0-9A-Za-z-]+)?"

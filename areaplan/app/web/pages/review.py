@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from areaplan.app.web.common import page, render, require, store, zone_param
+from areaplan.app.web.common import SUBMISSION_KEY, page, render, require, store, zone_param
 from areaplan.app.web.pages.submission import load_item
 from areaplan.store import decisions, desk
 
@@ -53,4 +53,4 @@ async def decide(request, datasette):
     return Response.redirect(back if back.startswith("/-/desk/") else "/-/desk/review")
 
 
-ROUTES = [(r"^/-/desk/review$", queue), (r"^/-/desk/decide/(?P<key>[0-9]+(\.[0-9]+)?)$", decide)]
+ROUTES = [(r"^/-/desk/review$", queue), (rf"^/-/desk/decide/(?P<key>{SUBMISSION_KEY})$", decide)]

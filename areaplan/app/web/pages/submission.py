@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import NotFound
 
-from areaplan.app.web.common import page, render, require, store
+from areaplan.app.web.common import SUBMISSION_KEY, page, render, require, store
 from areaplan.store import decisions, desk
 
 
@@ -39,10 +39,10 @@ async def submission(request, datasette):
             "provenance": decisions.provenance(db, key) if sub else [],
             "reasons": decisions.item_reasons(db, message, key),
             "history": decisions.history(db, key), "effects": decisions.effects(db, key),
-            "attachments": desk.attachments_of(db, message), "images": desk.images_of(db, message),
+            "attachments": desk.attachments_of(db, message), "images": desk.images_of(db, message, key if sub else None),
             "ACTION_TH": decisions.ACTION_LABELS_TH, "FIELD_TH": decisions.FIELD_LABELS_TH,
         }
     return await render(datasette, request, "desk_submission.html", ctx)
 
 
-ROUTES = [(r"^/-/desk/submission/(?P<key>[0-9]+(\.[0-9]+)?)$", submission)]
+ROUTES = [(rf"^/-/desk/submission/(?P<key>{SUBMISSION_KEY})$", submission)]
