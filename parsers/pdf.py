@@ -514,6 +514,8 @@ def _pdfium_mark_order(tp, raw: str, dropped: set[int]) -> range | list[int]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
 
     def box_of(i: int) -> GlyphBox | None:
+        if abs(pdfium_c.FPDFText_GetCharAngle(tp, i)) > 0.01:  # rotated text, or no glyph
+            return None
         if not pdfium_c.FPDFText_GetCharBox(
             tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
         ):

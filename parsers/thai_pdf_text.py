@@ -411,7 +411,9 @@ def plumber_box(char: dict) -> GlyphBox:
 
 def plumber_mark_hosts(chars: list[dict], texts: Sequence[str]) -> dict[int, int]:
     """:func:`mark_hosts` over pdfplumber chars (their boxes are the glyphs' advances)."""
-    return mark_hosts(texts, lambda k: plumber_box(chars[k]) if texts[k] else None)
+    return mark_hosts(
+        texts, lambda k: plumber_box(chars[k]) if texts[k] and chars[k].get("upright") else None
+    )
 
 
 # --------------------------------------------------------------------------- ActualText
