@@ -520,8 +520,10 @@ def _pdfium_mark_order(tp, raw: str, dropped: set[int]) -> range | list[int]:
             tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
         ):
             return None
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
         size = pdfium_c.FPDFText_GetFontSize(tp, i) or 12.0
-        return GlyphBox(left.value, right.value, bottom.value, top.value, size)
+        return GlyphBox(left.value, right.value, y.value, size)
 
     hosts = mark_hosts(raw, box_of)
     if not hosts:

@@ -238,7 +238,7 @@ def generated_breaks_in_words(tp, raw: str) -> set[int]:
 
 FLOAT_TOLERANCE_EM = 0.1  # a mark this close to its base in text order is drawn on it
 HOST_TOLERANCE_EM = 0.05  # a floating mark's anchor lies this close to the host's box
-LINE_TOLERANCE_EM = 0.5  # vertical gap allowed between a mark's box and its host's
+LINE_TOLERANCE_EM = 0.3  # a floating mark's baseline lies this close to its host's
 ZERO_WIDTH_EM = 0.05  # a glyph box narrower than this is a zero-advance mark's origin
 ORIGIN_LEFT_EM = 0.15  # a zero-advance mark is drawn this far left of its origin
 _BUCKET = 8.0  # pt; host candidates are looked up by x bucket
@@ -246,12 +246,11 @@ _BUCKET = 8.0  # pt; host candidates are looked up by x bucket
 
 @dataclass(frozen=True)
 class GlyphBox:
-    """A glyph's box; ``y0 < y1`` in the extractor's own vertical direction."""
+    """A glyph's horizontal extent and baseline (in the extractor's own direction)."""
 
     x0: float
     x1: float
-    y0: float
-    y1: float
+    baseline: float
     size: float
 
     def anchor(self) -> float:
@@ -275,9 +274,6 @@ class GlyphBox:
     def x_distance(self, x: float) -> float:
         return max(self.x0 - x, x - self.x1, 0.0)
 
-    def y_distance(self, other: GlyphBox) -> float:
-        return max(self.y0 - other.y1, other.y0 - self.y1, 0.0)
-
 
 def thai_char(text: str) -> str:
     """The Thai character a one-glyph text stands for (private-use variants mapped)."""
@@ -286,9 +282,7 @@ def thai_char(text: str) -> str:
     return PUA_TO_THAI.get(ord(text), text)
 
 
-def mark_hosts(
-    texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]
-) -> dict[int, int]:
+def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -> dict[int, int]:
     """Combining marks out of place -> index of the consonant glyph they are drawn on.
 
     A mark is in place when, going back in text order over other marks, a consonant
@@ -329,10 +323,13 @@ def mark_hosts(
         x = mark.anchor()
         best: tuple[float, float, int] | None = None
         tol = HOST_TOLERANCE_EM * mark.size
-        near = {jb for k in range(int((x - tol) // _BUCKET), int((x + tol) // _BUCKET) + 1)
-                for jb in buckets.get(k, [])}
+        near = {
+            jb
+            for k in range(int((x - tol) // _BUCKET), int((x + tol) // _BUCKET) + 1)
+            for jb in buckets.get(k, [])
+        }
         for j, box in sorted(near):
-            dx, dy = box.x_distance(x), box.y_distance(mark)
+            dx, dy = box.x_distance(x), abs(box.baseline - mark.baseline)
             if dx <= tol and dy <= LINE_TOLERANCE_EM * mark.size:
                 if best is None or (dy, dx) < best[:2]:
                     best = (dy, dx, j)
@@ -399,14 +396,17 @@ def join_marks(
             continue
         slot[k] = len(out)
         out.append({**char, "text": text})
-    for host, k in sorted(late, key=lambda hk: (hk[0], _MARK_CLASS.get(thai_char(texts[hk[1]]), 2))):
+    for host, k in sorted(
+        late, key=lambda hk: (hk[0], _MARK_CLASS.get(thai_char(texts[hk[1]]), 2))
+    ):
         if host in slot:
             out[slot[host]]["text"] += texts[k]
     return out
 
 
 def plumber_box(char: dict) -> GlyphBox:
-    return GlyphBox(char["x0"], char["x1"], char["top"], char["bottom"], char["size"] or 12.0)
+    """A pdfplumber char's box: its advance, and the bottom of its font box as baseline."""
+    return GlyphBox(char["x0"], char["x1"], char["bottom"], char["size"] or 12.0)
 
 
 def plumber_mark_hosts(chars: list[dict], texts: Sequence[str]) -> dict[int, int]:
