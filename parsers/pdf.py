@@ -39,7 +39,13 @@ import time
 import zlib
 from collections import Counter
 
-from areaplan.core.thai_text import count_misplaced_marks, normalize, text_quality
+from areaplan.core.thai_text import (
+    COMBINING_MARKS,
+    PUA_TO_THAI,
+    count_misplaced_marks,
+    normalize,
+    text_quality,
+)
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.images import EXTENSIONS, sniff_image
 from areaplan.parsers.thai_pdf_text import (
@@ -76,6 +82,7 @@ PAGE_SEPARATOR = "\n\f\n"
 DEFAULT_LIMITS = ReadLimits()  # frozen, so one shared default is safe
 
 _PDFIUM_LOCK = threading.RLock()
+_MARKS = frozenset(COMBINING_MARKS) | {chr(cp) for cp, ch in PUA_TO_THAI.items() if ch in COMBINING_MARKS}
 _RE_CID = re.compile(r"\(cid:\d+\)")
 # private-use glyphs, lost glyphs, Thai TIS-620 bytes read as Latin-1 (legacy fonts)
 _RE_DAMAGE = re.compile("[\ue000-\uf8ff\ufffd]|\\(cid:\\d+\\)|[\u00c0-\u00fb]{3}")
@@ -513,12 +520,20 @@ def _pdfium_mark_order(tp, raw: str, dropped: set[int]) -> range | list[int]:
 
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
 
+    loose = pdfium_c.FS_RECTF()
+
     def box_of(i: int) -> GlyphBox | None:
+        """A mark's ink box; any other glyph's advance (its loose box), and the baseline."""
         if abs(pdfium_c.FPDFText_GetCharAngle(tp, i)) > 0.01:  # rotated text, or no glyph
             return None
-        if not pdfium_c.FPDFText_GetCharBox(
-            tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
-        ):
+        if raw[i] in _MARKS:
+            if not pdfium_c.FPDFText_GetCharBox(
+                tp, i, *(ctypes.byref(v) for v in (left, right, bottom, top))
+            ):
+                return None
+        elif pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose)):
+            left.value, right.value = loose.left, loose.right
+        else:
             return None
         x, y = ctypes.c_double(), ctypes.c_double()
         pdfium_c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
@@ -544,7 +559,8 @@ def _pdfium_mark_order(tp, raw: str, dropped: set[int]) -> range | list[int]:
 def _solid_around(tp, raw: str, k: int, moved: dict[int, int]) -> bool:
     """True when pdfium generated the break at ``k`` between glyphs set solid.
 
-    The glyphs either side are the nearest ones that are not whitespace nor moved marks;
+    The glyphs either side are the nearest ones that are not whitespace nor moved marks
+    (nor, before it, marks);
     they are set solid when the next one's origin or box starts within
     ``-TIGHT_OVERLAP_EM .. TIGHT_GAP_EM`` of the end of the previous one's advance,
     on the same line.
@@ -556,8 +572,8 @@ def _solid_around(tp, raw: str, k: int, moved: dict[int, int]) -> bool:
     if pdfium_c.FPDFText_IsGenerated(tp, k) != 1:
         return False
     a, b = k - 1, k + 1
-    while a >= 0 and (a in moved or raw[a] in " \r\n"):
-        a -= 1
+    while a >= 0 and (a in moved or raw[a] in " \r\n" or raw[a] in _MARKS):
+        a -= 1  # back to the base glyph: a mark's box is not where its advance ends
     while b < len(raw) and (b in moved or raw[b] in " \r\n"):
         b += 1
     if a < 0 or b >= len(raw):

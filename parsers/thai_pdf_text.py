@@ -259,14 +259,14 @@ class GlyphBox:
             return self.x0 - ORIGIN_LEFT_EM * self.size
         return (self.x0 + self.x1) / 2
 
-    def drawn_on(self, base: GlyphBox) -> bool:
-        """True when this mark's box puts it on ``base`` (within ``FLOAT_TOLERANCE_EM``).
+    def drawn_on(self, base: GlyphBox, tolerance_em: float = FLOAT_TOLERANCE_EM) -> bool:
+        """True when this mark's box puts it on ``base`` (within ``tolerance_em``).
 
         A zero-advance mark's origin lies after the start of its base glyph and at
         most at the end of its advance (a mark at the start of a glyph belongs to the
         glyph before); any other mark's centre lies on the base glyph's box.
         """
-        tol = FLOAT_TOLERANCE_EM * self.size
+        tol = tolerance_em * self.size
         if self.x1 - self.x0 < ZERO_WIDTH_EM * self.size:
             return base.x0 + 0.01 * self.size < self.x0 <= base.x1 + tol
         return base.x_distance(self.anchor()) <= tol
@@ -294,6 +294,7 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
     """
     chars = [thai_char(t) for t in texts]
     floating: list[int] = []
+    text_base: dict[int, int] = {}  # mark -> the consonant before it in text order
     for i, ch in enumerate(chars):
         if ch not in _MARKS:
             continue
@@ -303,11 +304,12 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
         if b < 0 or chars[b] not in _CONSONANTS:
             floating.append(i)
             continue
+        text_base[i] = b
         mark, base = box_of(i), box_of(b)
         if mark is None or base is None:
             continue
-        if not mark.drawn_on(base):
-            floating.append(i)
+        if not mark.drawn_on(base, 0.0):
+            floating.append(i)  # maybe: moved only to a consonant it is closer to
     if not floating:
         return {}
     buckets: dict[int, list[tuple[int, GlyphBox]]] = {}
@@ -333,8 +335,13 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
             if dx <= tol and dy <= LINE_TOLERANCE_EM * mark.size:
                 if best is None or (dy, dx) < best[:2]:
                     best = (dy, dx, j)
-        if best is not None:
-            hosts[i] = best[2]
+        if best is None or best[2] == text_base.get(i):
+            continue
+        own = text_base.get(i)
+        if own is not None and (own_box := box_of(own)) is not None:
+            if mark.drawn_on(own_box) and own_box.x_distance(x) <= best[1]:
+                continue  # on its own base within the tolerance, and no closer elsewhere
+        hosts[i] = best[2]
     return hosts
 
 
@@ -483,10 +490,12 @@ def plumber_chars(page) -> list[dict]:
             if self.cur_item._objs:
                 self.cur_item._objs[-1].actual_text = self.spans[-1] if self.spans else None
 
-    if not hasattr(page, "_layout"):
+    if not getattr(page, "_layout_has_actual_text", False):  # laid out by pdfplumber, or not yet
         device = _Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
         PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
         page._layout = device.get_result()
+        page._layout_has_actual_text = True
+        page.__dict__.pop("_objects", None)  # pdfplumber's chars of an earlier layout
     spans = [getattr(obj, "actual_text", None) for obj in _layout_chars(page._layout)]
     chars = list(page.chars)
     if len(spans) != len(chars):  # pdfplumber laid the page out another way: no spans
