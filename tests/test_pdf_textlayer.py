@@ -91,6 +91,24 @@ def test_pdfplumber_reads_libreoffice_clusters_by_their_actual_text(libreoffice)
         assert line.replace(" ", "") in honoured.replace(" ", "")
 
 
+@pytest.mark.slow
+def test_libreoffice_pdf_with_every_glyph_mapped_reads_sara_am_once(libreoffice):
+    import io
+
+    import pdfplumber
+
+    data = docs.map_every_glyph(libreoffice["Laksaman"])
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        bare = page.extract_text()
+        honoured = "".join(c["text"] for c in plumber_actual_text(plumber_chars(page)))
+    assert "คำาสั่ง" in bare and "ดำาเนิน" in bare  # what an extractor without ActualText reads
+    assert "ำา" not in honoured and "คำสั่งสำนักนายกรัฐมนตรี" in honoured
+    result = read_pdf(data)
+    assert "ำา" not in result.text
+    assert reads_as(result.text, docs.LIBREOFFICE_LINES) == []
+
+
 def test_sara_am_followed_by_sara_aa_is_read_as_sara_am():
     assert normalize("ทำา ดำาเนิน น้ำา") == "ทำ ดำเนิน น้ำ"
 

@@ -36,13 +36,17 @@ GAZETTE_LINES = [
     "ประกาศ ณ วันที่ ๒๑ กันยายน พ.ศ. ๒๕๖๔",
 ]
 
-LIBREOFFICE_LINES = [
+LIBREOFFICE_LINES = [  # short enough not to wrap at 16 pt
     "คำสั่งสำนักนายกรัฐมนตรี ที่ ๑๒๓/๒๕๖๔",
-    "เรื่อง การดำเนินงานอำเภอต้นแบบ ประจำปีงบประมาณ พ.ศ. ๒๕๖๔",
-    "ตามที่กรมการปกครองได้กำหนดให้ทุกจังหวัดคัดเลือกอำเภอต้นแบบ จำนวน ๑ อำเภอ",
-    "ให้จัดทำรายงานผลการดำเนินงานและส่งภายในวันที่ ๓๑ มีนาคม ๒๕๖๔",
-    "น้ำท่วม ทำนา ตำบล กำนัน ผู้ใหญ่บ้าน คำนำ สำคัญ ลำดับ จำเป็น ธรรมชาติ",
-    "นายสมศักดิ์ ศรีสุวรรณ ตำแหน่ง ปลัดอำเภอ (เจ้าพนักงานปกครองชำนาญการ)",
+    "เรื่อง การดำเนินงานอำเภอต้นแบบ",
+    "ประจำปีงบประมาณ พ.ศ. ๒๕๖๔",
+    "ตามที่กรมการปกครองได้กำหนดให้ทุกจังหวัด",
+    "คัดเลือกอำเภอต้นแบบ จำนวน ๑ อำเภอ",
+    "ให้จัดทำรายงานผลการดำเนินงาน",
+    "และส่งภายในวันที่ ๓๑ มีนาคม ๒๕๖๔",
+    "น้ำท่วม ทำนา ตำบล กำนัน ผู้ใหญ่บ้าน คำนำ",
+    "สำคัญ ลำดับ จำเป็น ธรรมชาติ ชำนาญการ",
+    "นายสมศักดิ์ ศรีสุวรรณ ตำแหน่ง ปลัดอำเภอ",
 ]
 LIBREOFFICE_TABLE = [
     ["ลำดับ", "กิจกรรม", "ผลการดำเนินงาน"],
@@ -206,3 +210,54 @@ def words_pdf(words: Sequence[str], font: str = "Garuda", size: float = 14, per_
         y -= size * 1.7
     canvas.save()
     return buf.getvalue(), lines
+
+
+# --------------------------------------------------------------------------- every glyph mapped
+
+
+def map_every_glyph(pdf: bytes) -> bytes:
+    """``pdf`` (a one-font LibreOffice export) with a ToUnicode entry for every glyph.
+
+    LibreOffice 7 leaves the SARA AA glyph drawn inside ำ clusters out of the ToUnicode
+    map and gives each cluster an ``/ActualText``; other producers (and LibreOffice
+    versions) map every glyph to the text it stands for alone. Here each glyph that
+    some one-glyph ``/ActualText`` span draws is mapped to that span's text, in an
+    incremental update (a new ToUnicode stream, a new xref section). An extractor that
+    ignores ``/ActualText`` then reads ำ drawn as NIKHAHIT + SARA AA as ``ำา``.
+    """
+    import re
+    import zlib
+
+    spans: dict[str, str] = {}
+    for m in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            content = zlib.decompressobj().decompress(pdf[m.end() : m.end() + 2_000_000])
+        except zlib.error:
+            continue
+        for span in re.finditer(
+            rb"/ActualText<FEFF([0-9A-F]+)>>>\s*BDC\s*[^<]*?<([0-9A-F]{2})>Tj\s*EMC", content
+        ):
+            spans.setdefault(span.group(2).decode(), span.group(1).decode())
+    (ref,) = set(re.findall(rb"/ToUnicode (\d+) 0 R", pdf))
+    head = re.search(rb"\n" + ref + rb" 0 obj\s*<<[^>]*>>\s*stream\r?\n", pdf)
+    cmap = zlib.decompress(pdf[head.end() : pdf.index(b"endstream", head.end())]).decode("latin-1")
+    mapped = set(re.findall(r"<([0-9A-F]{2})> <", cmap))
+    extra = {g: u for g, u in spans.items() if g not in mapped}
+    entries = "".join(f"<{g}> <{u}>\n" for g, u in sorted(extra.items()))
+    cmap = cmap.replace("endbfchar", f"endbfchar\n{len(extra)} beginbfchar\n{entries}endbfchar", 1)
+    body = zlib.compress(cmap.encode("latin-1"))
+    trailer = pdf[pdf.rindex(b"trailer") :]
+    size = re.search(rb"/Size (\d+)", trailer).group(1)
+    root = re.search(rb"/Root (\d+ \d+ R)", trailer).group(1)
+    info = re.search(rb"/Info (\d+ \d+ R)", trailer)
+    prev = re.search(rb"startxref\s+(\d+)", trailer).group(1)
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offset = len(out)
+    out += ref + b" 0 obj\n<</Length %d/Filter/FlateDecode>>\nstream\n" % len(body)
+    out += body + b"\nendstream\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n" + ref + b" 1\n%010d 00000 n \n" % offset
+    out += b"trailer\n<</Size " + size + b"/Root " + root
+    out += (b"/Info " + info.group(1) if info else b"") + b"/Prev " + prev + b">>\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
