@@ -241,7 +241,9 @@ HOST_TOLERANCE_EM = 0.05  # a floating mark's anchor lies this close to the host
 LINE_TOLERANCE_EM = 0.3  # a floating mark's baseline lies this close to its host's
 ZERO_WIDTH_EM = 0.05  # a glyph box narrower than this is a zero-advance mark's origin
 ORIGIN_LEFT_EM = 0.15  # a zero-advance mark is drawn this far left of its origin
-_BUCKET = 8.0  # pt; host candidates are looked up by x bucket
+_BUCKET = 8.0  # pt; host candidates are looked up by x and baseline bucket
+MAX_FLOATING = 5_000  # more marks out of place than this on a page: nothing is moved
+MAX_PER_CELL = 16  # consonants kept per bucket (glyphs stacked on one spot: hostile)
 
 
 @dataclass(frozen=True)
@@ -312,11 +314,17 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
             floating.append(i)  # maybe: moved only to a consonant it is closer to
     if not floating:
         return {}
-    buckets: dict[int, list[tuple[int, GlyphBox]]] = {}
+    if len(floating) > MAX_FLOATING:  # not a page of text (hostile or broken): leave it
+        return {}
+    buckets: dict[tuple[int, int], list[tuple[int, GlyphBox]]] = {}
     for j, ch in enumerate(chars):
         if ch in _CONSONANTS and (box := box_of(j)) is not None:
+            line = int(box.baseline // _BUCKET)
             for k in range(int(box.x0 // _BUCKET), int(box.x1 // _BUCKET) + 1):
-                buckets.setdefault(k, []).append((j, box))
+                for ln in (line - 1, line, line + 1):
+                    cell = buckets.setdefault((k, ln), [])
+                    if len(cell) < MAX_PER_CELL:
+                        cell.append((j, box))
     hosts: dict[int, int] = {}
     for i in floating:
         mark = box_of(i)
@@ -325,10 +333,11 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
         x = mark.anchor()
         best: tuple[float, float, int] | None = None
         tol = HOST_TOLERANCE_EM * mark.size
+        line = int(mark.baseline // _BUCKET)
         near = {
             jb
             for k in range(int((x - tol) // _BUCKET), int((x + tol) // _BUCKET) + 1)
-            for jb in buckets.get(k, [])
+            for jb in buckets.get((k, line), [])
         }
         for j, box in sorted(near):
             dx, dy = box.x_distance(x), abs(box.baseline - mark.baseline)

@@ -207,3 +207,13 @@ def test_libreoffice_dictionary_words_read_back_unchanged(tmp_path):
     lines = [" ".join(words[k : k + 6]) for k in range(0, len(words), 6)]
     pdf = docs.libreoffice_pdfs({"words": docs.thai_docx(lines, "Laksaman")}, tmp_path)["words"]
     assert reads_as(read_pdf(pdf).text.replace("\f", ""), lines) == []
+
+
+def test_a_page_of_more_floating_marks_than_the_limit_is_left_as_it_is():
+    from areaplan.parsers.thai_pdf_text import MAX_FLOATING
+
+    n = MAX_FLOATING + 1
+    texts = ["ก"] * n + [" ", "\u0e48"] * n  # every tone mark after a space, all on one spot
+    assert mark_hosts(texts, lambda i: GlyphBox(10, 20, 100, 16)) == {}
+    few = ["ก"] * 10 + [" ", "\u0e48"] * 10
+    assert len(mark_hosts(few, lambda i: GlyphBox(10, 20, 100, 16))) == 10
