@@ -12,13 +12,18 @@ damage real Thai PDFs carry (see tests/data/real-docs/SOURCES.md):
   (เป็ นแบบอย่าง, ผ / ู้รายงาน). A generated break where the glyphs are set solid
   (:func:`generated_breaks_in_words`) is dropped; spaces the document contains
   are glyphs of their own and are kept.
-* Acrobat's private-use glyphs, decomposed ำ and mark order are fixed by
-  :func:`parsers.thai_text.normalize`.
+* iText (the Royal Gazette) draws some tone marks and upper vowels as text of their
+  own, after the line or a space (หนา ๒ ่เลม): each mark out of place goes after the
+  consonant it is drawn on (:func:`_pdfium_mark_order`, ``mark_hosts``); LibreOffice
+  sometimes sorts a mark into another word (ศักดิ ... ต์ำแหน่ง), fixed the same way.
+* Acrobat's private-use glyphs, decomposed ำ, ำ followed by า and mark order are
+  fixed by :func:`parsers.thai_text.normalize`.
 
-A page with ruling lines, or whose repaired pypdfium2 text still looks damaged
-and scores low on :func:`parsers.thai_text.text_quality`, is also read with
-pdfplumber (same character-level repair, marks joined to their base glyph); the
-better-scoring text wins, and ruled tables come out as ``cell | cell`` lines. A page without a text
+The glyph-level repairs live in :mod:`parsers.thai_pdf_text`. A page with ruling
+lines, or whose repaired pypdfium2 text still looks damaged and scores low on
+:func:`parsers.thai_text.text_quality`, is also read with pdfplumber (same
+character-level repair, ``/ActualText`` honoured so LibreOffice's ำ clusters do not
+read ``ทำา``, marks joined to the glyph they are drawn on); the better-scoring text wins, and ruled tables come out as ``cell | cell`` lines. A page without a text
 layer is OCR'd with tesseract when it is installed. Pages are separated by a form
 feed line (``\\f``), as pdftotext does.
 
