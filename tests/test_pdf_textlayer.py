@@ -187,6 +187,20 @@ def test_dictionary_words_drawn_in_order_read_back_unchanged(font):
     assert got == lines
 
 
+@pytest.mark.parametrize("font", ["Garuda", "Laksaman"])
+def test_dictionary_words_on_pages_with_a_table_read_back_unchanged_in_pdfplumber(font):
+    pdf, lines = docs.words_pdf(dictionary_sample()[:1200], font=font, ruled=True)
+    result = read_pdf(pdf)
+    assert result.method == "pdfplumber+tables"  # every page, for its grid
+    got = [
+        line
+        for page in result.text.split("\f")
+        for line in comparable_lines(page)
+        if "|" not in line  # the grid's rows
+    ]
+    assert got == lines
+
+
 def test_words_drawn_in_order_need_no_mark_moved():
     import io
 

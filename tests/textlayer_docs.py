@@ -179,20 +179,31 @@ def itext_like_pdf(
             canvas.drawString(72, y, line)
         y -= size * 1.6
     if ruled:
-        top = y - 10
-        for r in range(3):
-            for c in range(3):
-                canvas.rect(72 + 120 * c, top - 30 * (r + 1), 120, 30)
-                canvas.setFont(font, size)
-                canvas.drawString(80 + 120 * c, top - 30 * (r + 1) + 9, f"{r + 1}.{c + 1}")
+        _grid(canvas, font, size, y - 10)
     canvas.save()
     return buf.getvalue()
 
 
-def words_pdf(words: Sequence[str], font: str = "Garuda", size: float = 14, per_line: int = 6):
+def _grid(canvas, font: str, size: float, top: float) -> None:
+    """A 3 x 3 grid of cells numbered ``row.column``, its top edge at ``top``."""
+    for r in range(3):
+        for c in range(3):
+            canvas.rect(72 + 120 * c, top - 30 * (r + 1), 120, 30)
+            canvas.setFont(font, size)
+            canvas.drawString(80 + 120 * c, top - 30 * (r + 1) + 9, f"{r + 1}.{c + 1}")
+
+
+def words_pdf(
+    words: Sequence[str],
+    font: str = "Garuda",
+    size: float = 14,
+    per_line: int = 6,
+    ruled: bool = False,
+):
     """Pages of ``words``, ``per_line`` to a line, every glyph drawn in order (correct text).
 
-    Returns (PDF bytes, the lines drawn).
+    ``ruled`` draws a numbered 3 x 3 grid of cells at the foot of each page (a table).
+    Returns (PDF bytes, the lines of words drawn).
     """
     from reportlab.pdfgen import canvas as rl_canvas
 
@@ -201,13 +212,18 @@ def words_pdf(words: Sequence[str], font: str = "Garuda", size: float = 14, per_
     buf = io.BytesIO()
     canvas = rl_canvas.Canvas(buf, pagesize=(595, 842))
     y = 800.0
+    bottom = 150 if ruled else 50
     for line in lines:
-        if y < 50:
+        if y < bottom:
+            if ruled:
+                _grid(canvas, font, size, 120)
             canvas.showPage()
             y = 800.0
         canvas.setFont(font, size)
         canvas.drawString(40, y, line)
         y -= size * 1.7
+    if ruled:
+        _grid(canvas, font, size, 120)
     canvas.save()
     return buf.getvalue(), lines
 
