@@ -551,7 +551,7 @@ def _pdfium_mark_order(tp, raw: str, dropped: set[int]) -> range | list[int]:
     for mark in hosts:
         for step in (-1, 1):
             run, k = [], mark + step
-            while 0 <= k < len(raw) and (k in hosts or raw[k] in " \r\n"):
+            while 0 <= k < len(raw) and abs(k - mark) < 64 and (k in hosts or raw[k] in " \r\n"):
                 if k not in hosts:
                     run.append(k)
                 k += step

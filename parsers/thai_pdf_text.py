@@ -297,12 +297,12 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
     chars = [thai_char(t) for t in texts]
     floating: list[int] = []
     text_base: dict[int, int] = {}  # mark -> the consonant before it in text order
+    b = -1  # the last glyph before i that is not a mark (linear in a run of marks)
     for i, ch in enumerate(chars):
         if ch not in _MARKS:
+            if texts[i]:
+                b = i
             continue
-        b = i - 1
-        while b >= 0 and (chars[b] in _MARKS or not texts[b]):
-            b -= 1
         if b < 0 or chars[b] not in _CONSONANTS:
             floating.append(i)
             continue
@@ -417,6 +417,8 @@ def join_marks(
     ):
         if host in slot:
             out[slot[host]]["text"] += texts[k]
+        else:  # its host left no char of its own: the mark stays a char
+            out.append({**chars[k], "text": texts[k]})
     return out
 
 
