@@ -231,3 +231,16 @@ def test_a_page_of_more_floating_marks_than_the_limit_is_left_as_it_is():
     assert mark_hosts(texts, lambda i: GlyphBox(10, 20, 100, 16)) == {}
     few = ["ก"] * 10 + [" ", "\u0e48"] * 10
     assert len(mark_hosts(few, lambda i: GlyphBox(10, 20, 100, 16))) == 10
+
+
+def test_a_page_of_marks_stacked_on_one_spot_is_read_in_bounded_time():
+    import time
+
+    from bounds import bound
+
+    line = "ก " + "\u0e48 " * 3000  # 3,000 tone marks after spaces, all drawn on one spot
+    pdf = docs.itext_like_pdf([line, "น้ำ"], detached=[1], size=4)
+    started = time.monotonic()
+    result = read_pdf(pdf)
+    assert time.monotonic() - started < bound(10)
+    assert comparable_lines(result.text)[-1] == "น้ำ"
