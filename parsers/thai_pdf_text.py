@@ -238,7 +238,7 @@ def generated_breaks_in_words(tp, raw: str) -> set[int]:
 
 FLOAT_TOLERANCE_EM = 0.1  # a mark this close to its base in text order is drawn on it
 HOST_TOLERANCE_EM = 0.05  # a floating mark's anchor lies this close to the host's box
-LINE_TOLERANCE_EM = 0.3  # a floating mark's baseline lies this close to its host's
+LINE_TOLERANCE_EM = 0.6  # a floating mark's baseline lies this close to its host's
 ZERO_WIDTH_EM = 0.05  # a glyph box narrower than this is a zero-advance mark's origin
 ORIGIN_LEFT_EM = 0.15  # a zero-advance mark is drawn this far left of its origin
 _BUCKET = 8.0  # pt; host candidates are looked up by x and baseline bucket
@@ -321,10 +321,9 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
         if ch in _CONSONANTS and (box := box_of(j)) is not None:
             line = int(box.baseline // _BUCKET)
             for k in range(int(box.x0 // _BUCKET), int(box.x1 // _BUCKET) + 1):
-                for ln in (line - 1, line, line + 1):
-                    cell = buckets.setdefault((k, ln), [])
-                    if len(cell) < MAX_PER_CELL:
-                        cell.append((j, box))
+                cell = buckets.setdefault((k, line), [])
+                if len(cell) < MAX_PER_CELL:
+                    cell.append((j, box))
     hosts: dict[int, int] = {}
     for i in floating:
         mark = box_of(i)
@@ -333,15 +332,19 @@ def mark_hosts(texts: Sequence[str], box_of: Callable[[int], GlyphBox | None]) -
         x = mark.anchor()
         best: tuple[float, float, int] | None = None
         tol = HOST_TOLERANCE_EM * mark.size
-        line = int(mark.baseline // _BUCKET)
+        dy_max = LINE_TOLERANCE_EM * mark.size
+        lines = range(
+            int((mark.baseline - dy_max) // _BUCKET), int((mark.baseline + dy_max) // _BUCKET) + 1
+        )
         near = {
             jb
             for k in range(int((x - tol) // _BUCKET), int((x + tol) // _BUCKET) + 1)
-            for jb in buckets.get((k, line), [])
+            for ln in lines
+            for jb in buckets.get((k, ln), [])
         }
         for j, box in sorted(near):
             dx, dy = box.x_distance(x), abs(box.baseline - mark.baseline)
-            if dx <= tol and dy <= LINE_TOLERANCE_EM * mark.size:
+            if dx <= tol and dy <= dy_max:
                 if best is None or (dy, dx) < best[:2]:
                     best = (dy, dx, j)
         if best is None or best[2] == text_base.get(i):

@@ -142,6 +142,15 @@ def test_marks_drawn_apart_on_a_page_with_a_table_rejoin_their_base_in_pdfplumbe
     assert comparable_lines(result.text)[: len(docs.GAZETTE_LINES)] == docs.GAZETTE_LINES
 
 
+@pytest.mark.parametrize("ruled", [False, True], ids=["pypdfium2", "pdfplumber"])
+@pytest.mark.parametrize("rise", [0.3, -0.2])
+def test_marks_drawn_apart_and_raised_or_lowered_rejoin_their_base(rise, ruled):
+    lines = range(len(docs.GAZETTE_LINES))
+    pdf = docs.itext_like_pdf(docs.GAZETTE_LINES, lines, "Laksaman", rise=rise, ruled=ruled)
+    got = comparable_lines(read_pdf(pdf).text)
+    assert got[: len(docs.GAZETTE_LINES)] == docs.GAZETTE_LINES
+
+
 def test_a_mark_after_a_space_goes_to_the_consonant_it_is_drawn_on():
     # "หนา ่" with the tone drawn on น (x 10..20), emitted after a space
     texts = ["ห", "น", "า", " ", "\u0e48"]

@@ -128,7 +128,9 @@ def _register(font: str) -> None:
         pdfmetrics.registerFont(TTFont(font, str(font_path(font))))
 
 
-def _draw_detached(canvas, x: float, y: float, text: str, font: str, size: float, order: str):
+def _draw_detached(
+    canvas, x: float, y: float, text: str, font: str, size: float, order: str, rise: float = 0.0
+):
     """``text`` without its marks, then each mark as text of its own where it is drawn.
 
     A Thai font draws a zero-advance mark left of its origin, over the glyph before:
@@ -148,7 +150,7 @@ def _draw_detached(canvas, x: float, y: float, text: str, font: str, size: float
     if order == "reverse":
         marks.reverse()
     for mx, ch in marks:
-        canvas.drawString(mx, y, ch)
+        canvas.drawString(mx, y + rise * size, ch)
 
 
 def itext_like_pdf(
@@ -158,11 +160,13 @@ def itext_like_pdf(
     size: float = 16,
     order: str = "after",
     ruled: bool = False,
+    rise: float = 0.0,
 ) -> bytes:
     """One A4 page of ``lines``; the marks of the lines in ``detached`` drawn on their own.
 
     ``order`` is ``"after"`` (each mark after the line, left to right) or ``"reverse"``.
     ``ruled`` draws a 3 x 3 grid of cells below the text, numbered ``row.column``.
+    ``rise`` (em) draws the detached marks that much above (or below) the baseline.
     """
     from reportlab.pdfgen import canvas as rl_canvas
 
@@ -173,7 +177,7 @@ def itext_like_pdf(
     y = 780.0
     for k, line in enumerate(lines):
         if k in detached:
-            _draw_detached(canvas, 72, y, line, font, size, order)
+            _draw_detached(canvas, 72, y, line, font, size, order, rise)
         else:
             canvas.setFont(font, size)
             canvas.drawString(72, y, line)
