@@ -125,6 +125,11 @@ def generated_docs(workdir: Path) -> list[Doc]:
                 Doc(f"itext-{font}-{order}", "iText-like", "reportlab, marks apart", pdf,
                     "\n".join(gen.GAZETTE_LINES), False)
             )  # fmt: skip
+        raised = gen.itext_like_pdf(gen.GAZETTE_LINES, every, font, rise=0.3)
+        found.append(
+            Doc(f"itext-{font}-raised", "iText-like", "reportlab, marks apart, raised 0.3 em",
+                raised, "\n".join(gen.GAZETTE_LINES), False)
+        )  # fmt: skip
         header_only = gen.itext_like_pdf(gen.GAZETTE_LINES, [0], font)
         found.append(
             Doc(f"itext-{font}-header", "iText-like", "reportlab, header marks apart",
