@@ -185,7 +185,6 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
     own_body = _body_only_own(pm, mime)
     candidates = _candidates(pm, mime, reader, own_body)
     best = max(candidates, key=_score) if candidates else None
-    names = [a.filename or "" for a in pm.attachments]
     pm.links = shared_links(own_body, html_own_part(getattr(mime, "html_body", "") or ""))
     reasons = _defect_reasons(pm)
     found = _message_purpose(pm, mime, own_body)
@@ -194,35 +193,63 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
         return
     filled = [c for c in candidates if is_filled(c)]
     if not filled:
-        pictures = [(img.width, img.height, len(img.data)) for rec in pm.attachments for img in rec.images]
-        found = signature_only(own_body, pictures, sum(1 for rec in pm.attachments if rec.kind != "image"))
-        if found:
-            _other(pm, found.code, found.evidence, found.why, reasons)
+        concluded, stated = _without_form(gaz, pm, mime, reader, candidates, own_body, reasons)
+        if concluded:
             return
-        images = len({img.data for rec in pm.attachments for img in rec.images})
-        hint = followup_hint(pm, mime, own_body, images) if not any(
-            rec.kind not in ("image", "unknown") for rec in pm.attachments if rec.text.strip()) else None
-        if hint is not None and not mime.is_automatic:
-            _as_followup(pm, hint, reasons)
-            return
-        if own_body != pm.text_body and any(is_filled(c) for c in _candidates(pm, mime, reader)):
-            _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons, True)
-            return
-        found = _unfilled_purpose(pm, candidates, own_body)
-        if found:
-            _other(pm, found.code, found.evidence, found.why, reasons, True)
-            return
-        if pm.links and not mime.is_automatic:
-            stated = _places_stated(gaz, own_body)
-            if stated is None:
-                _links_only(pm, "only links to shared files", reasons)
-                return
-            best = Candidate("body", own_body, False, stated)
-            candidates = [best]
+        if stated is not None:
+            best, candidates = stated, [stated]
+    decided = _campaign(pm, mime, best, bool(filled), settings, received_at, reasons)
+    if decided is None:
+        return
+    campaign, why = decided
+    pm.campaign, pm.campaign_reason = campaign, why
+    reasons += _attachment_reasons(pm)
+    if pm.links:
+        reasons.append(Reason("links.kept", "message", evidence=_links_text(pm)))
+    _make_submissions(gaz, pm, candidates, best, campaign, settings, received_at, reasons)
+
+
+def _without_form(gaz: Gazetteer, pm: ParsedMessage, mime, reader, candidates: list[Candidate], own_body: str,
+                  reasons: list[Reason]) -> tuple[bool, Candidate | None]:
+    """A message with no filled form: (concluded, a body candidate for province and district
+    stated plainly beside links). Concluded: a signature only, a follow-up, a reply quoting a
+    form, a circular / newsletter / blank template / other agency's form, or links only."""
+    pictures = [(img.width, img.height, len(img.data)) for rec in pm.attachments for img in rec.images]
+    found = signature_only(own_body, pictures, sum(1 for rec in pm.attachments if rec.kind != "image"))
+    if found:
+        _other(pm, found.code, found.evidence, found.why, reasons)
+        return True, None
+    documents = any(rec.kind not in ("image", "unknown") for rec in pm.attachments if rec.text.strip())
+    images = len({img.data for rec in pm.attachments for img in rec.images})
+    hint = None if documents else followup_hint(pm, mime, own_body, images)
+    if hint is not None and not mime.is_automatic:
+        _as_followup(pm, hint, reasons)
+        return True, None
+    if own_body != pm.text_body and any(is_filled(c) for c in _candidates(pm, mime, reader)):
+        _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons, True)
+        return True, None
+    found = _unfilled_purpose(pm, candidates, own_body)
+    if found:
+        _other(pm, found.code, found.evidence, found.why, reasons, True)
+        return True, None
+    if pm.links and not mime.is_automatic:
+        stated = _places_stated(gaz, own_body)
+        if stated is None:
+            _links_only(pm, "only links to shared files", reasons)
+            return True, None
+        return False, Candidate("body", own_body, False, stated)
+    return False, None
+
+
+def _campaign(pm: ParsedMessage, mime, best: Candidate | None, filled: bool, settings: ParseSettings,
+              received_at: str, reasons: list[Reason]) -> tuple[str, str] | None:
+    """(campaign, why) of a message that may be a submission, or None when it was concluded
+    other here (keywords say other, links only, another agency's form, a form out of period)."""
+    names = [a.filename or "" for a in pm.attachments]
     campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
     if campaign == "other" and pm.links and best is not None and best.source == "body" and not filled:
         _links_only(pm, f"only links to shared files ({why})", reasons)
-        return
+        return None
     if mime.is_automatic:
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
     if campaign != "other" and best is not None:
@@ -231,38 +258,40 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
             kind = None  # a mail body's first lines are its salutation, not a form's title
         if kind and kind[0] == "foreign":
             _other(pm, "other.foreign_form", kind[1][:120], "another agency's or campaign's form", reasons, True)
-            return
+            return None
         if kind and kind[0] in KINDS and kind[0] != campaign:
             campaign, confidence, why = kind[0], 0.9, f"the document's own title says {kind[0]}: {kind[1][:80]}"
         late = None if best.ocr else out_of_period(  # an OCR'd year may be misread: never trusted
             campaign, best.text, received_at, settings.campaigns or DEFAULT_CAMPAIGNS)
         if late:
             _other(pm, late.code, late.evidence, late.why, reasons, True)
-            return
-    pm.campaign, pm.campaign_reason = campaign, why
+            return None
     if campaign == "other":
+        pm.campaign, pm.campaign_reason = campaign, why
         if confidence < 0.5:
             reasons.append(Reason("campaign.unclear", "campaign", evidence=why))
             reasons += _attachment_reasons(pm)
         pm.reasons = reasons
         pm.status = "review" if needs_review(reasons) else "other"
-        return
-    reasons += _attachment_reasons(pm)
-    if pm.links:
-        reasons.append(Reason("links.kept", "message", evidence=_links_text(pm)))
+        return None
+    return campaign, why
+
+
+def _make_submissions(gaz: Gazetteer, pm: ParsedMessage, candidates: list[Candidate], best: Candidate | None,
+                      campaign: str, settings: ParseSettings, received_at: str, reasons: list[Reason]) -> None:
+    """One submission per form (``parsers.several_forms``), each with its pictures and slot."""
     forms = several_forms(gaz, candidates, best)
     share = share_images(gaz, pm, forms)
     if share.unassigned:
         reasons.append(Reason("images.unassigned", "image_count",
                               evidence=f"{len(share.unassigned)} ภาพ ({', '.join(share.unassigned[:5])})"))
     pm.reasons = reasons
-    multi = len(forms) > 1
+    every_image = len({img.data for rec in pm.attachments for img in rec.images})
     taken: set[str] = set()
     pm.submissions = []
     for i, form in enumerate(forms or [None]):
-        sub = _submission(gaz, pm, form, campaign, settings, received_at, form_only=multi,
-                          image_count=len(share.per_form[i]) if forms else len(
-                              {img.data for rec in pm.attachments for img in rec.images}))
+        sub = _submission(gaz, pm, form, campaign, settings, received_at, form_only=len(forms) > 1,
+                          image_count=len(share.per_form[i]) if forms else every_image)
         sub.slot = "" if i == 0 else slot_of(form, taken)
         pm.submissions.append(sub)
     pm.status = "review" if needs_review(pm.all_reasons()) else "submission"
