@@ -51,7 +51,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, KINDS, Campaign, parse_month
-from areaplan.core.config import Config, ConfigError, secret
+from areaplan.core.config import (
+    WELL_KNOWN_SMTP,
+    Config,
+    ConfigError,
+    check_port_matches,
+    missing_secret,
+    secret,
+)
 from areaplan.core.config import config_value as _get
 
 SMTP_PASSWORD_ENV = "AREAPLAN_SMTP_PASSWORD"
@@ -215,15 +222,14 @@ def load_smtp_settings(cfg: Config) -> SmtpSettings:
     port = _get(t, "port", int, "smtp", {"ssl": 465, "starttls": 587, "none": 25}[security])
     if not 1 <= port <= 65535:
         raise ConfigError(f"smtp.port must be between 1 and 65535, not {port}")
+    check_port_matches("smtp", port, security, WELL_KNOWN_SMTP)
     username = _get(t, "username", str, "smtp", "") or None
     password = None
     if username:
         password = secret(cfg, SMTP_PASSWORD_ENV, SMTP_PASSWORD_KEY)
         if not password:
-            raise ConfigError(
-                f"smtp.username is set but there is no password: set {SMTP_PASSWORD_ENV} or "
-                f"{SMTP_PASSWORD_KEY} in the secret file ([secrets].file)"
-            )
+            raise missing_secret(cfg, "smtp.username is set but there is no password", SMTP_PASSWORD_ENV,
+                                 SMTP_PASSWORD_KEY)
         if security == "none" and not _is_loopback(host):
             raise ConfigError(
                 f'smtp.security = "none" would send the password to {host} unencrypted; '

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from areaplan.app.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors
+from areaplan.app.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors, say
 from areaplan.app.context import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,14 +24,12 @@ def digest_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from areaplan.digest.errors import DigestError, SmtpLoginFailed
+        from areaplan.digest.errors import DigestError
 
         try:
             return fn(*args, **kwargs)
-        except SmtpLoginFailed as err:
-            raise ExitError(str(err), EXIT_CONFIG) from None
-        except DigestError as err:
-            raise ExitError(str(err), EXIT_FAILURE) from None
+        except DigestError as err:  # 2: login refused or [smtp] cannot work with the server; 1: a failure
+            raise ExitError(str(err), EXIT_CONFIG if err.exit_code == EXIT_CONFIG else EXIT_FAILURE) from None
 
     return friendly_errors(wrapper)  # type: ignore[return-value]
 
@@ -70,7 +68,7 @@ def digest(app: AppContext, on: datetime | None, outbox: Path | None, dry_run: b
     from areaplan.app.digest_job import run_digest
 
     result = run_digest(app.config, app.db(), _day(on), outbox=outbox, resend=resend, dry_run=dry_run)
-    click.echo(result.summary)
+    say(result.summary)
     if not result.ok:
         sys.exit(EXIT_FAILURE)
 
@@ -152,20 +150,34 @@ def run(app: AppContext) -> None:
     sends the digest daily at [schedule].digest_time (default "07:30", Thai time).
     Started after that time, it sends today's digest at once (each recipient still
     gets it once). Jobs never overlap. Stop it with SIGTERM or Ctrl-C: the running
-    job finishes, then it exits 0. Run it under systemd or another supervisor.
+    job finishes, no other starts, then it exits 0. Run it under systemd or another
+    supervisor. It logs to stderr: one line at start, one per job, one at stop (ISO
+    8601 times with offset); -q only errors, -v every stage's lines.
 
     \b
     Example:
       areaplan --config /etc/areaplan/config.toml run
-      areaplan --config config.toml -v run     # log every run to stderr
+      areaplan --config config.toml -v run     # also every stage's own lines
     """
     from areaplan.app.daemon import run_daemon
-    from areaplan.digest.settings import load_campaigns, load_digest_settings, load_schedule
+    from areaplan.app.jobs import checked_credentials
+    from areaplan.app.logs import daemon_lines_by_default
+    from areaplan.digest.settings import (
+        load_campaigns,
+        load_digest_settings,
+        load_schedule,
+        load_smtp_settings,
+        smtp_configured,
+    )
 
     config = app.config
-    load_schedule(config)  # fail fast on a bad config, before the daemon starts
+    load_schedule(config)  # fail fast on a bad config or a missing secret, before the daemon starts
     load_digest_settings(config)
     load_campaigns(config)
+    checked_credentials(config)
+    if smtp_configured(config):
+        load_smtp_settings(config)
+    daemon_lines_by_default(app.verbose, app.quiet, "areaplan.app.daemon")
     sys.exit(run_daemon(config))
 
 

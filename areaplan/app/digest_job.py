@@ -94,7 +94,7 @@ def run_digest(
     summary = delivery.summary(on.isoformat())
     finish_run(db, run, "partial" if delivery.failed else "ok", RunCounts(), summary,
                error="; ".join(delivery.failed[:20]) or None)
-    log.info(summary)
+    log.debug(summary)  # printed by the CLI, logged by the daemon: once
     return DigestResult(on, delivery, summary)
 
 
