@@ -44,12 +44,21 @@ class Delivery:
     failed: list[str] = field(default_factory=list)
     unaddressed: list[str] = field(default_factory=list)  # audiences with no recipient configured
     written: list[Path] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # "date audience recipient": earlier days' failed sends, resent
+
+    def add_late(self, digest_date: str, other: Delivery) -> None:
+        """Fold in the retry of an earlier day's failed sends."""
+        self.late += [f"{digest_date} {label}" for label in other.sent]
+        self.failed += [f"{digest_date} {label}" for label in other.failed]
 
     def summary(self, digest_date: str) -> str:
         if self.written:
             return f"digest {digest_date}: wrote {len(self.written) // 2} digests to {self.written[0].parent}"
         text = (f"digest {digest_date}: {len(self.sent)} sent, {len(self.skipped)} already sent, "
                 f"{len(self.failed)} failed")
+        if self.late:
+            days = sorted({label.split(" ", 1)[0] for label in self.late})
+            text += f"; {len(self.late)} late digest(s) of {', '.join(days)} sent"
         if self.failed:
             text += " (will be retried by the next run)"
         if self.unaddressed:
@@ -146,8 +155,9 @@ def deliver(
     digest_date: str,
     *,
     resend: bool = False,
+    only: set[digest_sends.SendKey] | None = None,
 ) -> Delivery:
-    """Send each digest to each of its recipients that has not had it yet."""
+    """Send each digest to each of its recipients that has not had it yet (``only``: just these sends)."""
     result = Delivery()
     todo: list[tuple[Rendered, digest_sends.SendKey]] = []
     for r in rendered:
@@ -157,6 +167,8 @@ def deliver(
             continue
         for address in recipients:
             key = digest_sends.SendKey(digest_date, r.audience, address)
+            if only is not None and key not in only:
+                continue
             if digest_sends.claim(db, key, resend=resend):
                 todo.append((r, key))
             else:

@@ -93,6 +93,7 @@ class DigestSettings:
     outbox: Path = Path("var/outbox")
     max_review_items: int = 50
     recipients: Recipients = field(default_factory=Recipients)
+    retry_days: int = 3  # failed sends of the last N days are retried by the next run, marked late
     desk_base_url: str | None = None  # [desk].base_url: digest items link to their desk page
 
 
@@ -161,6 +162,9 @@ def load_digest_settings(cfg: Config) -> DigestSettings:
     if not 1 <= max_items <= 1000:
         raise ConfigError(f"digest.max_review_items must be between 1 and 1000, not {max_items}")
     reply_to = _get(t, "reply_to", str, "digest", "")
+    retry_days = _get(t, "retry_days", int, "digest", 3)
+    if not 0 <= retry_days <= 31:
+        raise ConfigError(f"digest.retry_days must be between 0 (never retry an earlier day) and 31, not {retry_days}")
     return DigestSettings(
         date_style=style,
         thai_digits=_get(t, "thai_digits", bool, "digest", True),
@@ -171,6 +175,7 @@ def load_digest_settings(cfg: Config) -> DigestSettings:
         outbox=outbox,
         max_review_items=max_items,
         recipients=_recipients(_get(t, "recipients", dict, "digest", {})),
+        retry_days=retry_days,
         desk_base_url=_desk_base_url(cfg),
     )
 

@@ -12,7 +12,14 @@ import textwrap
 import time
 
 import pytest
-from digest_fixtures import REPO, SmtpSink, make_db, smtp_config_text, start_smtp, subprocess_env, write_config
+from digest_fixtures import (
+    SmtpSink,
+    make_db,
+    smtp_config_text,
+    start_smtp,
+    subprocess_env,
+    write_config,
+)
 
 # A daemon whose poll is a stand-in that blocks until the test lets it go; the digest is the real
 # one, sending through the real SMTP client to aiosmtpd. Started after digest_time, so the
