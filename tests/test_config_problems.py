@@ -9,7 +9,14 @@ import subprocess
 import sys
 
 import pytest
-from digest_fixtures import SmtpSink, add_submission, make_db, smtp_config_text, start_smtp, subprocess_env
+from digest_fixtures import (
+    SmtpSink,
+    add_submission,
+    make_db,
+    smtp_config_text,
+    start_smtp,
+    subprocess_env,
+)
 from ingest_helpers import run_cli
 
 from areaplan.store.digest_sends import sends_for

@@ -113,13 +113,18 @@ def status(app: AppContext, on: datetime | None, zone: int | None, as_json: bool
               show_default=True, help="Folder to write into.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "both"]), default="both", show_default=True)
 @click.option("--date", "on", type=DATE, help="Status as of this Thai day (YYYY-MM-DD). Default: today.")
+@click.option("--all-periods", is_flag=True,
+              help="Status of every campaign period opened by that day, not only the current ones.")
 @click.pass_obj
 @digest_errors
-def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> None:
+def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None, all_periods: bool) -> None:
     """Write submissions and zone status for spreadsheets: CSV (UTF-8 with BOM) and XLSX.
 
     Files: submissions.csv, province_status.csv, zone_summary.csv, review_queue.csv
     and areaplan-DATE.xlsx with one sheet for each. Thai text opens correctly in Excel.
+    The status sheets hold the periods open on that day (those the digest shows) and
+    each campaign's last period already due; --all-periods for every one since the start.
+    Every submission is always in submissions. Files follow the umask (like any new file).
     With a zone_selection campaign configured, also selection_scores (every inspector's
     sheet) and selection_results (totals per nominee, the zone's choice), Thai headers.
 
@@ -127,6 +132,7 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
     Example:
       areaplan --db var/areaplan.db export --out ~/Desktop/areaplan
       areaplan --db var/areaplan.db export --format xlsx --date 2021-03-31
+      areaplan --db var/areaplan.db export --all-periods --out history/
     """
     from areaplan.app.digest_job import prepare_store
     from areaplan.core.clock import today_bangkok
@@ -136,7 +142,7 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
     db = app.db()
     stages = prepare_store(db, app.config, through=day)
     formats = ("csv", "xlsx") if fmt == "both" else (fmt,)
-    for path in write_export(db, out_dir, day, formats, stages):
+    for path in write_export(db, out_dir, day, formats, stages, all_periods):
         click.echo(str(path))
 
 
