@@ -916,17 +916,29 @@ def _split_by_headings(text: str) -> dict[int, str]:
     return out
 
 
+def _without_phone(value: str) -> str:
+    """A name line with the phone number that follows it cut off ("นางสาวสุดา มีสุข โทร. 081-234-5678",
+    "นายสมชาย ใจดี 0812345678"): from a phone label followed by digits, or from a run of 9+ digits."""
+    for m in _PHONE_LABEL.finditer(value):
+        if re.match(r"[\s:：.]*[0-9๐-๙(+]", value[m.end():]):
+            return value[: m.start()]
+    bare = re.search(r"(?<![0-9๐-๙])[0-9๐-๙+(][0-9๐-๙()\s\-]{8,}", value)
+    if bare and len(re.sub(r"[^0-9๐-๙]", "", bare.group())) >= 9:
+        return value[: bare.start()]
+    return value
+
+
 def _reporter_name(block: str) -> tuple[str | None, int]:
     """The name in parentheses under "ลงชื่อ" (or written after it); and where it ends."""
     for m in re.finditer(r"\(([^()\n]{0,120})\)", block):
-        value = _clean(m.group(1))
+        value = _clean(_without_phone(m.group(1)))
         if value and not _ROLE_WORDS.match(value) and re.search(r"[ก-ฮA-Za-z]{2}", value):
             return value, m.end()
     head = _SIGN_HEAD.match(block)
     if head is None:
         return None, 0
     inline = re.sub(r"\(?\s*ผู้\s?รายงาน\s*\)?", "", head.group("rest"))
-    value = _clean(_POSITION.split(inline, 1)[0])
+    value = _clean(_without_phone(_POSITION.split(inline, 1)[0]))
     if value and re.match(_TITLES, value):
         return value, head.end("rest")
     return None, 0
