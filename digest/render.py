@@ -147,27 +147,38 @@ class _Formatter:
 
 
 def zone_subject(zd: ZoneDigest, settings: DigestSettings) -> str:
-    c = zd.counts
+    """Counted per campaign period ("อำเภอต้นแบบ ส่งแล้ว 3 จาก 6 · Best Practice เดือนมีนาคม ๒๕๖๔
+    ส่งแล้ว 2 จาก 6"): the zone's provinces are counted once for each, never added across them."""
+    fmt = _Formatter(settings)
     parts = [f"{settings.subject_prefix} {zd.name} สรุปรายงานประจำวันที่ "
              f"{thai_date(zd.on, settings.date_style, settings.thai_digits)}"]
-    parts.append(f"ส่งแล้ว {c.submitted} จาก {c.provinces}")
-    if c.missing:
-        parts.append(f"ยังไม่ส่ง {c.missing}")
+    for b in zd.periods:
+        label = CAMPAIGN_TH.get(b.period.kind, b.period.kind)
+        if KINDS[b.period.kind].period_rule == "monthly":
+            label += " " + fmt.period(b.period.kind, b.period.period)
+        part = f"{label} ส่งแล้ว {b.counts.submitted} จาก {b.counts.provinces}"
+        if b.counts.missing:
+            part += f" ยังไม่ส่ง {b.counts.missing}"
+        parts.append(part)
     if zd.review:
         parts.append(f"รอตรวจสอบ {len(zd.review)}")
     return " · ".join(parts).strip()
 
 
 def national_subject(nd: NationalDigest, settings: DigestSettings) -> str:
-    totals = [p.totals for p in nd.periods]
-    submitted = sum(t.submitted for t in totals)
-    provinces = sum(t.provinces for t in totals)
-    missing = sum(t.missing for t in totals)
+    """Like the zone subject: one count per campaign period, over the 76 provinces."""
+    fmt = _Formatter(settings)
     parts = [f"{settings.subject_prefix} สรุปรายงานระดับประเทศ ประจำวันที่ "
-             f"{thai_date(nd.on, settings.date_style, settings.thai_digits)}",
-             f"ส่งแล้ว {submitted} จาก {provinces}"]
-    if missing:
-        parts.append(f"ยังไม่ส่ง {missing}")
+             f"{thai_date(nd.on, settings.date_style, settings.thai_digits)}"]
+    for p in nd.periods:
+        t = p.totals
+        label = CAMPAIGN_TH.get(p.period.kind, p.period.kind)
+        if KINDS[p.period.kind].period_rule == "monthly":
+            label += " " + fmt.period(p.period.kind, p.period.period)
+        part = f"{label} ส่งแล้ว {t.submitted} จาก {t.provinces}"
+        if t.missing:
+            part += f" ยังไม่ส่ง {t.missing}"
+        parts.append(part)
     if nd.review_total:
         parts.append(f"รอตรวจสอบ {nd.review_total}")
     if nd.poll.failures_since:
