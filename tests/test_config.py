@@ -230,3 +230,17 @@ def test_security_that_contradicts_a_well_known_smtp_port_is_refused(tmp_path, s
     with pytest.raises(ConfigError) as err:
         load_smtp_settings(cfg)
     assert fix in str(err.value)
+
+
+def test_the_parse_budgets_come_from_the_config_and_are_checked(tmp_path):
+    from areaplan.app.parse_job import parse_settings
+    from areaplan.core.config import load_config
+    from areaplan.core.errors import ConfigError
+
+    path = tmp_path / "c.toml"
+    path.write_text("[parse]\nseconds_per_message = 20\nmemory_mb_per_message = 512\n")
+    settings = parse_settings(load_config(path))
+    assert (settings.seconds_per_message, settings.memory_per_message) == (20.0, 512 << 20)
+    path.write_text("[parse]\nmemory_mb_per_message = 8\n")
+    with pytest.raises(ConfigError, match="parse.memory_mb_per_message must be between 64"):
+        parse_settings(load_config(path))

@@ -40,6 +40,7 @@ _CAMPAIGN = dict.fromkeys(("id", "kind", "title_th", "deadline", "period", "open
 
 SCHEMA: dict[str, Any] = {
     "store": {"db": LEAF},
+    "parse": {"seconds_per_message": LEAF, "memory_mb_per_message": LEAF},
     "secrets": {"file": LEAF},
     "imap": Tables(_IMAP),
     "gazetteer": {"zone_overrides": Free()},
