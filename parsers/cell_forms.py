@@ -211,9 +211,10 @@ def sheet_forms(sheet: Sheet) -> list[tuple[LabelledValue, ...]]:
     return [tuple(titles + row + shared) for row in table_rows]
 
 
-def grid_text(sheet: Sheet, max_chars: int) -> str:
-    """The sheet as text for people and search: its name, then ``cell | cell`` per row."""
-    lines = [f"[{sheet.name}]"]
+def grid_text(sheet: Sheet, max_chars: int, named: bool = True) -> str:
+    """The sheet as text for people and search: its name (``[แผ่นงาน]``), then ``cell | cell``
+    per row."""
+    lines = [f"[{sheet.name}]"] if named else []
     total = 0
     rows: dict[int, list[tuple[int, str]]] = {}
     for (r, c), text in sheet.cells.items():

@@ -337,7 +337,7 @@ def workbook_result(kind: str, method: str, sheets: list[Sheet], bounds: CellBud
                 break
     result.cell_forms = [_with_title(f, title) for f in forms]
     result.sections = [form_text(f) for f in result.cell_forms]
-    text = "\n\n".join(grid_text(s, limits.max_text_chars) for s in sheets if s.cells)
+    text = "\n\n".join(grid_text(s, limits.max_text_chars, named=kind != "csv") for s in sheets if s.cells)
     from areaplan.core.thai_text import normalize  # lazy: another module owner
 
     result.text = normalize(text)[: limits.max_text_chars]
