@@ -128,7 +128,7 @@ class _Pairing:
                                              _where(self.sheet, *(pos or (row, c)))))
                 if pos:
                     self.used.add(pos)
-            if any(e.value for e in entries):
+            if any(e.value for e in entries if e.field in _PLACE_FIELDS):  # a row naming no place is no form
                 rows.append(entries)
                 empty_run = 0
             else:

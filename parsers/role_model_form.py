@@ -1296,7 +1296,8 @@ def _read_entries(entries, gaz: Gazetteer) -> FormFields:
             ("district", _where_read(entries, "district", base.district_text)),
             ("zone", _where_read(entries, "zone", base.zone_text)),
             ("narrative", narrative_cells[0].location if narrative_cells else None),
-            ("criteria", next((e.location for e in filled if e.field.startswith("criterion")), None)),
+            ("criteria", next((e.location for e in filled if e.field.startswith("criterion")), None)
+             or (narrative_cells[0].location if narrative_cells and criteria else None)),
             ("reporter_name", people.get("reporter", (None, None))[1]),
             ("reporter_position", people.get("reporter_position", (None, None))[1]),
             ("coordinator", people.get("coordinator", (None, None))[1]),

@@ -30,6 +30,9 @@ THAI_NUMBERS = "๑๒๓๔"
 class Answers:
     province: str
     district: str
+    province_code: str = ""  # the DOPA codes of the places (facts, for the expected values)
+    district_code: str = ""
+    zone: str = ""  # the inspection zone, in Thai digits as written on the form
     reporter: str = "นายสมมติ ทดสอบ"
     position: str = ""
     phone: str = "081-234-5678"
@@ -41,12 +44,12 @@ class Answers:
 
 # Real (province, district) pairs, written as provinces write them.
 PLACES = [
-    Answers("ขอนแก่น", "ชุมแพ"),
-    Answers("เชียงใหม่", "แม่ริม"),
-    Answers("นครราชสีมา", "ปากช่อง"),
-    Answers("ภูเก็ต", "ถลาง"),
-    Answers("สงขลา", "หาดใหญ่"),
-    Answers("อุบลราชธานี", "วารินชำราบ"),
+    Answers("ขอนแก่น", "ชุมแพ", "40", "4005", "๑๒"),
+    Answers("เชียงใหม่", "แม่ริม", "50", "5007", "๑๕"),
+    Answers("นครราชสีมา", "ปากช่อง", "30", "3021", "๑๓"),
+    Answers("ภูเก็ต", "ถลาง", "83", "8303", "๖"),
+    Answers("สงขลา", "หาดใหญ่", "90", "9011", "๕"),
+    Answers("อุบลราชธานี", "วารินชำราบ", "34", "3415", "๑๔"),
 ]
 
 
@@ -270,7 +273,7 @@ def edited_docx(a: Answers, *, wrong_district: str) -> bytes:
     d = docx.Document()
     d.add_paragraph(TITLE)
     d.add_paragraph(SUBTITLE)
-    d.add_paragraph("เรียน ผู้ตรวจราชการกรมการปกครอง เขต ๑๒")
+    d.add_paragraph(f"เรียน ผู้ตรวจราชการกรมการปกครอง เขต {a.zone}")
     ns = f'xmlns:w="{W_NS}"'
     body = d.element.body
     sentence = (
@@ -349,6 +352,25 @@ def _with_comments(data: bytes, comment: str) -> bytes:
             dst.writestr(info.filename, content)
         dst.writestr("word/comments.xml", comments)
     return out.getvalue()
+
+
+def member_replaced(data: bytes, name: str, content: bytes) -> bytes:
+    """A ZIP (DOCX, XLSX) with member ``name`` replaced by ``content``."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, content if info.filename == name else src.read(info))
+    return out.getvalue()
+
+
+def docx_with_document_xml(xml: bytes) -> bytes:
+    """A python-docx document whose main part is ``xml`` as given (any encoding)."""
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    return member_replaced(buf.getvalue(), "word/document.xml", xml)
 
 
 # --------------------------------------------------------------------------- hostile
