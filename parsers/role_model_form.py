@@ -20,6 +20,7 @@ from a best-practice one and from everything else is :mod:`parsers.classify`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import unicodedata
@@ -1131,10 +1132,8 @@ def split_label_value(text: str) -> tuple[str, str, str] | None:
     if narrative or cell_label_field(value_text):
         return narrative
     first_line = value_text.split("\n", 1)[0]
-    for name, rx in _CELL_LABELS:
-        spaced = "|".join(_spaced(alt) for alt in _alternatives(rx))
-        m = re.match(r"^\s*(?P<label>" + spaced + ")" + _INLINE_SEP + r"(?P<value>\S.*)$", first_line,
-                     re.IGNORECASE | re.DOTALL)
+    for name, pattern in _inline_patterns():
+        m = pattern.match(first_line)
         if m and _clean(m.group("value")):
             rest = value_text[len(first_line):]
             return name, m.group("label").strip(), (m.group("value") + rest).strip()
@@ -1148,6 +1147,17 @@ def _narrative_inline(text: str) -> tuple[str, str, str] | None:
     if m and len(_clean(m.group("value"))) >= 5:
         return "narrative", m.group("label"), m.group("value").strip()
     return None
+
+
+@functools.cache
+def _inline_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per field, "label, separator, answer" (labels longest first, single spaces allowed)."""
+    out = []
+    for name, rx in _CELL_LABELS:
+        spaced = "|".join(_spaced(alt) for alt in _alternatives(rx))
+        out.append((name, re.compile(r"^\s*(?P<label>" + spaced + ")" + _INLINE_SEP + r"(?P<value>\S.*)$",
+                                     re.IGNORECASE | re.DOTALL)))
+    return tuple(out)
 
 
 def _alternatives(rx: str) -> list[str]:

@@ -1,12 +1,13 @@
-"""Read spreadsheets: Excel .xlsx (openpyxl, read-only) and .xls (xlrd), CSV/TSV text.
+"""Read spreadsheets: Excel .xlsx (its XML streamed with lxml) and .xls (xlrd), CSV/TSV text.
 
 Each sheet becomes a :class:`parsers.cell_forms.Sheet` (its non-empty cells and merged
 ranges), bounded: at most ``MAX_SHEETS`` sheets, ``MAX_ROWS`` rows and ``MAX_COLS`` columns
 of each, ``MAX_CELLS`` cells in all, ``MAX_CELL_CHARS`` characters a cell. What is past a
 bound is not read and said in ``problems`` (so a person looks). Before openpyxl opens an
 .xlsx, the ZIP is checked like a DOCX (entry count, inflated size, ratios, DTD/entity
-declarations) and its shared-strings part, which openpyxl loads whole, must be under
-``MAX_SHARED_STRINGS_BYTES``.
+declarations) and its shared-strings part, which is held in memory, must be under
+``MAX_SHARED_STRINGS_BYTES``. (openpyxl's read-only mode was not used: it reads a whole
+sheet part to size it when the part has no ``<dimension>``, 40 s for a sheet of 1e6 rows.)
 
 :func:`workbook_result` turns the sheets into a ``ReadResult``: ``text`` is every sheet as
 ``cell | cell`` rows (what people see and search), ``cell_forms`` the forms found in the
@@ -109,7 +110,7 @@ def _xlsx_merges(zf: zipfile.ZipFile, path: str, bounds: CellBudget) -> dict[tup
             tail = b""
             while chunk := stream.read(1 << 20):
                 window = tail + chunk
-                for m in _MERGE.finditer(window):
+                for m in (_MERGE.finditer(window) if b"mergeCell" in window else ()):
                     c0, r0, c1, r1 = _col_index(m.group(1)), int(m.group(2)) - 1, _col_index(m.group(3)), int(m.group(4)) - 1
                     if r0 < MAX_ROWS and c0 < MAX_COLS:
                         merges[(r0, c0)] = (min(r1, MAX_ROWS), min(c1, MAX_COLS))
@@ -138,51 +139,190 @@ def _check_xlsx_package(data: bytes, limits: ReadLimits, deadline: float) -> Non
                 )
 
 
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_ROW, _C, _V, _IS, _T, _RPH = (f"{{{_SML}}}{n}" for n in ("row", "c", "v", "is", "t", "rPh"))
+_DATE_FORMAT_IDS = set(range(14, 23)) | {45, 46, 47}
+_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+_SMALL_PART = 4 * 2**20  # workbook, relationships, styles: read as trees, at most this big
+
+
+def _xml(zf: zipfile.ZipFile, name: str):
+    from lxml import etree
+
+    from areaplan.parsers.archive import read_member
+
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    raw = read_member(zf, info, _SMALL_PART)
+    if raw is None:
+        raise UnreadableAttachment(f"Excel workbook part {name} is over {_SMALL_PART // 2**20} MB; not opened")
+    try:
+        return etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableAttachment(f"Excel workbook part {name} is damaged ({str(exc)[:120]})") from None
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part path) in workbook order, through workbook.xml and its relationships."""
+    import posixpath
+
+    book = "xl/workbook.xml"
+    rels = _xml(zf, "_rels/.rels")
+    if rels is not None:
+        for rel in rels.iter(f"{{{_PKG_REL}}}Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                book = rel.get("Target", book).lstrip("/")
+    root = _xml(zf, book)
+    if root is None:
+        raise UnreadableAttachment("not an Excel workbook (no workbook part)")
+    base = posixpath.dirname(book)
+    book_rels = _xml(zf, posixpath.join(base, "_rels", posixpath.basename(book) + ".rels"))
+    targets = {}
+    if book_rels is not None:
+        for rel in book_rels.iter(f"{{{_PKG_REL}}}Relationship"):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            targets[rel.get("Id")] = path
+    return [(sh.get("name") or f"Sheet{i + 1}", targets.get(sh.get(f"{{{_REL}}}id"), ""))
+            for i, sh in enumerate(root.iter(f"{{{_SML}}}sheet"))]
+
+
+def _date_styles(zf: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles that show a number as a date."""
+    root = _xml(zf, "xl/styles.xml")
+    if root is None:
+        return set()
+    custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(f"{{{_SML}}}numFmt")
+              if (f.get("numFmtId") or "").isdigit()}
+    dates = {fid for fid, code in custom.items()
+             if re.search(r"[dmy]", re.sub(r'"[^"]*"|\[[^]]*\]', "", code.lower())) and "general" not in code.lower()}
+    xfs = root.find(f"{{{_SML}}}cellXfs")
+    out = set()
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fid = xf.get("numFmtId", "0")
+        if fid.isdigit() and (int(fid) in _DATE_FORMAT_IDS or int(fid) in dates):
+            out.add(i)
+    return out
+
+
+def _shared_strings(zf: zipfile.ZipFile, bounds: CellBudget) -> list[str]:
+    from lxml import etree
+
+    name = next((i.filename for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"), None)
+    if name is None:
+        return []
+    out: list[str] = []
+    with zf.open(name) as stream:
+        for _event, si in etree.iterparse(stream, tag=f"{{{_SML}}}si", resolve_entities=False, no_network=True,
+                                          load_dtd=False, huge_tree=False):
+            out.append("".join(t.text or "" for t in si.iter(_T) if _RPH not in {a.tag for a in t.iterancestors()})
+                       [:MAX_CELL_CHARS])
+            si.clear(keep_tail=False)
+            while si.getprevious() is not None:
+                del si.getparent()[0]
+            if len(out) % 5000 == 0 and time.monotonic() > bounds.deadline:
+                raise UnreadableAttachment("Excel workbook's shared strings took too long to read")
+    return out
+
+
+def _serial_date(value: float) -> dt.date | dt.datetime:
+    moment = dt.datetime(1899, 12, 30) + dt.timedelta(days=value)
+    return moment.date() if moment.time() == dt.time() else moment
+
+
+def _cell_value(c, strings: list[str], dates: set[int]) -> object:
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        inline = c.find(_IS)
+        return "".join(t.text or "" for t in inline.iter(_T)) if inline is not None else None
+    v = c.find(_V)
+    text = v.text if v is not None else None
+    if text is None:
+        return None
+    if kind == "s":
+        return strings[int(text)] if text.isdigit() and int(text) < len(strings) else None
+    if kind in ("str", "e"):
+        return text if kind == "str" else None
+    if kind == "b":
+        return text in ("1", "true")
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    style = c.get("s", "0")
+    if style.isdigit() and int(style) in dates and 0 < number < 2_958_466:
+        return _serial_date(number)
+    return number
+
+
+def _xlsx_sheet(zf: zipfile.ZipFile, name: str, path: str, strings: list[str], dates: set[int],
+                bounds: CellBudget) -> tuple[Sheet, bool]:
+    """One sheet part streamed row by row (at most MAX_ROWS); (sheet, go on with the next)."""
+    from lxml import etree
+
+    sheet = Sheet(name)
+    with zf.open(path) as stream:
+        index = -1
+        for _event, row in etree.iterparse(stream, tag=_ROW, resolve_entities=False, no_network=True,
+                                           load_dtd=False, huge_tree=False):
+            r = row.get("r", "")
+            index = int(r) - 1 if r.isdigit() else index + 1
+            if index >= MAX_ROWS:
+                if len(row):
+                    bounds.problems.append(f"sheet {name}: more than {MAX_ROWS} rows; only the first {MAX_ROWS} read")
+                break
+            values: list[object] = []
+            for c in row.iterchildren(_C):
+                ref = _REF.match(c.get("r", ""))
+                col = _col_index(ref.group(1).encode()) if ref else len(values)
+                if col >= MAX_COLS:
+                    break
+                values.extend([None] * (col - len(values)))
+                values.append(_cell_value(c, strings, dates))
+            row.clear(keep_tail=False)
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+            if not _put_row(sheet, index, values, bounds):
+                return sheet, False
+            if index % 100 == 0 and bounds.out_of_time():
+                return sheet, False
+    sheet.merges = _xlsx_merges(zf, path, bounds)
+    return sheet, True
+
+
 def read_xlsx(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
-    """Read an .xlsx/.xlsm workbook: kind "xlsx". Raises UnreadableAttachment for hostile files."""
+    """Read an .xlsx/.xlsm workbook: kind "xlsx". Raises UnreadableAttachment for hostile files.
+
+    The parts are streamed with lxml (not built as trees): a sheet of a million rows costs
+    its first MAX_ROWS rows, whatever its size record says or lacks.
+    """
+    from lxml import etree
+
     bounds = CellBudget(limits)
     _check_xlsx_package(data, limits, bounds.deadline)
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on bad input
-        raise UnreadableAttachment(f"not a valid Excel workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
     sheets: list[Sheet] = []
-    try:
-        worksheets = wb.worksheets
-        if len(worksheets) > MAX_SHEETS:
-            bounds.problems.append(f"{len(worksheets)} sheets: only the first {MAX_SHEETS} read")
-        for ws in worksheets[:MAX_SHEETS]:
-            sheet = Sheet(ws.title)
-            sheets.append(sheet)
-            if not _xlsx_rows(ws, sheet, bounds):
-                break
-            path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheet part
-            if path:
-                sheet.merges = _xlsx_merges(wb._archive, path, bounds)  # noqa: SLF001 - the open package
-    except UnreadableAttachment:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet part
-        bounds.problems.append(f"Excel workbook damaged; read up to the damage ({type(exc).__name__}: {str(exc)[:200]})")
-    finally:
-        wb.close()
-    return workbook_result("xlsx", "openpyxl", sheets, bounds, limits)
-
-
-def _xlsx_rows(ws, sheet: Sheet, bounds: CellBudget) -> bool:
-    """The rows of one sheet into ``sheet``; False when reading must stop (budget or time)."""
-    for index, values in enumerate(ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLS,
-                                                 values_only=True)):
-        if index >= MAX_ROWS:
-            if any(v is not None and str(v).strip() for v in values):
-                bounds.problems.append(f"sheet {ws.title}: more than {MAX_ROWS} rows; only the first {MAX_ROWS} read")
-            break
-        if not _put_row(sheet, index, values, bounds):
-            return False
-        if index % 100 == 0 and bounds.out_of_time():
-            return False
-    return True
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = _sheet_parts(zf)
+        if len(parts) > MAX_SHEETS:
+            bounds.problems.append(f"{len(parts)} sheets: only the first {MAX_SHEETS} read")
+        try:
+            strings = _shared_strings(zf, bounds)
+            dates = _date_styles(zf)
+            for name, path in parts[:MAX_SHEETS]:
+                if path not in zf.namelist():
+                    bounds.problems.append(f"sheet {name}: its part {path or '?'} is missing")
+                    continue
+                sheet, go_on = _xlsx_sheet(zf, name, path, strings, dates, bounds)
+                sheets.append(sheet)
+                if not go_on:
+                    break
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
+            bounds.problems.append(f"Excel workbook damaged; read up to the damage ({str(exc)[:200]})")
+    return workbook_result("xlsx", "xlsx-xml", sheets, bounds, limits)
 
 
 # --------------------------------------------------------------------------- xls
