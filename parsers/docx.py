@@ -202,16 +202,17 @@ def refuse_dtds(zf: zipfile.ZipFile, limits: ReadLimits, deadline: float, what: 
     Office never writes either; they are how "billion laughs" and external-entity attacks
     start. Each part is scanned as a stream (inflated size already checked by the caller).
     """
+    odd_encoding = None  # said after the scan: a DTD found anywhere is the reason given
     for info in _xml_members(zf):
         tail = b""
         try:
             with zf.open(info) as stream:
                 first = True
                 while chunk := stream.read(1 << 16):
-                    if first and info.filename.lower().endswith(_XML_PARTS):
+                    if first and odd_encoding is None and info.filename.lower().endswith(_XML_PARTS):
                         problem = xml_encoding_problem(chunk[:512])
                         if problem:
-                            raise UnreadableAttachment(f"{what} part {info.filename} {problem}; not opened")
+                            odd_encoding = f"{what} part {info.filename} {problem}; not opened"
                     first = False
                     window = tail + chunk
                     if any(m in window for m in _DTD_MARKERS):
@@ -226,6 +227,8 @@ def refuse_dtds(zf: zipfile.ZipFile, limits: ReadLimits, deadline: float, what: 
                         )
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise UnreadableAttachment(f"{what} part {info.filename} is damaged ({exc})") from None
+    if odd_encoding:
+        raise UnreadableAttachment(odd_encoding)
 
 
 # --------------------------------------------------------------------------- text walker
