@@ -29,6 +29,7 @@ MAX_LOOK_RIGHT = 8  # columns searched for a label's answer
 MAX_LOOK_DOWN = 3  # rows searched under a label for its answer
 MAX_TITLES = 12  # heading cells kept per sheet
 MAX_TABLE_FORMS = 200  # rows of a table read as forms (more than every province)
+MAX_COVERED = 200_000  # cells inside merged ranges that are mapped to their range's top-left
 _PLACE_FIELDS = {"province", "district", "zone"}
 _BLANK = re.compile(r"^[\s.…_·⋯\-–—:：|/()]*$")
 
@@ -86,6 +87,20 @@ class _Pairing:
             if pair:
                 self.inline[pos] = pair
         self.used: set[tuple[int, int]] = set()
+        self.last_row = max(r for r, _c in sheet.cells)
+        self.label_columns: dict[int, list[int]] = {}
+        for r, c in self.labels:
+            self.label_columns.setdefault(r, []).append(c)
+        self.covered: dict[tuple[int, int], tuple[int, int]] = {}  # cell inside a merge -> its top-left
+        budget = MAX_COVERED
+        for (r0, c0), (r1, c1) in sheet.merges.items():
+            area = (r1 - r0 + 1) * (c1 - c0 + 1)
+            if (r0, c0) not in sheet.cells or area > budget:
+                continue
+            budget -= area
+            for rr in range(r0, r1 + 1):
+                for cc in range(c0, c1 + 1):
+                    self.covered.setdefault((rr, cc), (r0, c0))
 
     def span(self, pos: tuple[int, int]) -> tuple[int, int]:
         return self.sheet.merges.get(pos, pos)
@@ -94,26 +109,24 @@ class _Pairing:
         """The cell holding the text at (row, col): itself, or the top-left of its merge."""
         if (row, col) in self.sheet.cells:
             return row, col
-        for (r0, c0), (r1, c1) in self.sheet.merges.items():
-            if r0 <= row <= r1 and c0 <= col <= c1 and (r0, c0) in self.sheet.cells:
-                return r0, c0
-        return None
+        return self.covered.get((row, col))
 
     # ---- tables: a header row of labels, one form per row under it
     def header_rows(self) -> list[int]:
-        rows: dict[int, list[str]] = {}
-        for (r, _c), kind in self.labels.items():
-            rows.setdefault(r, []).append(kind)
-        found = []
-        for r, kinds in sorted(rows.items()):
-            values = [p for p in self.sheet.cells if p[0] == r and p not in self.labels]
-            if len(kinds) >= 2 and {"province", "district"} & set(kinds) and len(values) <= len(kinds) // 2:
-                found.append(r)
-        return found
+        """Rows of two or more labels (one of them จังหวัด or อำเภอ) with (almost) no answers."""
+        kinds: dict[int, list[str]] = {}
+        values: dict[int, int] = {}
+        for pos in self.sheet.cells:
+            if pos in self.labels:
+                kinds.setdefault(pos[0], []).append(self.labels[pos])
+            else:
+                values[pos[0]] = values.get(pos[0], 0) + 1
+        return [r for r, found in sorted(kinds.items())
+                if len(found) >= 2 and {"province", "district"} & set(found) and values.get(r, 0) <= len(found) // 2]
 
     def table(self, header: int) -> list[list[LabelledValue]]:
-        columns = sorted((c, kind) for (r, c), kind in self.labels.items() if r == header)
-        last_row = max(r for r, _ in self.sheet.cells)
+        columns = sorted((c, self.labels[(header, c)]) for c in self.label_columns.get(header, ()))
+        last_row = self.last_row
         rows: list[list[LabelledValue]] = []
         empty_run = 0
         row = self.span((header, columns[0][0]))[0] + 1
@@ -154,7 +167,7 @@ class _Pairing:
             if other in self.sheet.cells and other not in self.used:
                 return self.sheet.cells[other], other
         for row in range(r_end + 1, r_end + 1 + MAX_LOOK_DOWN):
-            for col in range(c, c_end + 1):
+            for col in range(c, min(c_end, c + MAX_LOOK_RIGHT) + 1):
                 other = self.covering(row, col)
                 if other is None:
                     continue
@@ -201,8 +214,10 @@ def sheet_forms(sheet: Sheet) -> list[tuple[LabelledValue, ...]]:
         return []
     table_rows: list[list[LabelledValue]] = []
     for header in pairing.header_rows():
-        if (header, min(c for r, c in pairing.labels if r == header)) not in pairing.used:
+        if (header, min(pairing.label_columns[header])) not in pairing.used:
             table_rows += pairing.table(header)
+            if len(table_rows) >= MAX_TABLE_FORMS:
+                break
     singles = pairing.singles()
     titles = pairing.titles()
     if not table_rows:

@@ -208,6 +208,36 @@ def ods(sheets: dict[str, list], *, trailing_repeats: bool = True) -> bytes:
     return buf.getvalue()
 
 
+def odt(cells: list) -> bytes:
+    """An OpenDocument text (odfpy) holding the form as a table of label and answer cells,
+    the rows of ``cells`` in order (merges ignored), under the title."""
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(P(text=TITLE))
+    last_col = max(c for _r, c, _t, _m in cells)
+    table = Table(name="form")
+    table.addElement(TableColumn(numbercolumnsrepeated=last_col + 1))
+    by_row: dict[int, dict[int, str]] = {}
+    for r, c, text, _m in cells:
+        if r > 0:
+            by_row.setdefault(r, {})[c] = text
+    for r in sorted(by_row):
+        row = TableRow()
+        for c in range(last_col + 1):
+            cell = TableCell(valuetype="string")
+            for line in by_row[r].get(c, "").split("\n"):
+                cell.addElement(P(text=line))
+            row.addElement(cell)
+        table.addElement(row)
+    doc.text.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
 def csv_bytes(cells: list, encoding: str, delimiter: str = ",") -> bytes:
     """The layout as a CSV/TSV file in ``encoding`` ("utf-16" writes a BOM, as Excel's
     "Unicode text" does; "cp874" is TIS-620 as Thai Windows writes it)."""
@@ -229,6 +259,7 @@ XLS_TYPE = ("application", "vnd.ms-excel")
 ODS_TYPE = ("application", "vnd.oasis.opendocument.spreadsheet")
 CSV_TYPE = ("text", "csv")
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+ODT_TYPE = ("application", "vnd.oasis.opendocument.text")
 
 
 def mail(attachment: bytes, filename: str, ctype: tuple[str, str], *, subject: str, msgid: str,
@@ -265,7 +296,8 @@ def edited_docx(a: Answers, *, wrong_district: str) -> bytes:
     * a comment on the province ("ตรวจสอบชื่อ" + ``wrong_district``) that must not be read;
     * the province in a content control; a second content control still showing its
       placeholder "Click here to enter text.";
-    * the reporter's name in a FORMTEXT legacy field; the phone in a text box.
+    * the reporter's name in a FORMTEXT legacy field, a FORMDROPDOWN showing its 2nd entry
+      ("ดีเด่น"); the phone in a text box.
     """
     import docx
     from docx.oxml import parse_xml
@@ -310,13 +342,20 @@ def edited_docx(a: Answers, *, wrong_district: str) -> bytes:
         f'{_run(") ผู้รายงาน")}</w:p>'
     )
     position = f'<w:p {ns}>{_run("ตำแหน่ง " + a.reporter_position)}</w:p>'
+    dropdown = (
+        f'<w:p {ns}>{_run("ระดับผลงาน ")}'
+        '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Dropdown1"/><w:enabled/>'
+        '<w:ddList><w:result w:val="1"/><w:listEntry w:val="ดี"/><w:listEntry w:val="ดีเด่น"/></w:ddList>'
+        '</w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
     textbox = (
         f'<w:p {ns}><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
         f'<w:txbxContent><w:p>{_run("หมายเลขโทรศัพท์ " + a.phone)}</w:p></w:txbxContent>'
         '</v:textbox></v:shape></w:pict></w:r></w:p>'
     )
     for xml in (sentence, moved, intro, *narrative, placeholder, unflagged_placeholder, closing, formtext,
-                position, textbox):
+                position, dropdown, textbox):
         body.insert(len(body) - 1, parse_xml(xml))
     table = d.add_table(rows=2, cols=2)
     table.cell(0, 0).text = "แถวที่ยังอยู่"
@@ -486,6 +525,24 @@ def _replace_deflated(package: bytes, name: str, deflated: bytes, size: int) -> 
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - cd_start,
                           cd_start, 0))
     return out.getvalue()
+
+
+def xlsx_of_labels(rows: int = 1000, cols: int = 50) -> bytes:
+    """An .xlsx whose every cell is a form label (จังหวัด / อำเภอ), with every row merged in
+    pairs of cells: the pairing of labels and answers at its worst."""
+    from openpyxl.utils import get_column_letter
+
+    labels = ["จังหวัด", "อำเภอ"]
+    body = b"".join(
+        b'<row r="%d">' % (r + 1) + b"".join(
+            b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (get_column_letter(c + 1).encode(), r + 1,
+                                                                    labels[c % 2].encode())
+            for c in range(cols)) + b"</row>"
+        for r in range(rows))
+    merges = b"".join(b'<mergeCell ref="%s%d:%s%d"/>' % (get_column_letter(c + 1).encode(), r + 1,
+                                                          get_column_letter(c + 2).encode(), r + 1)
+                      for r in range(rows) for c in range(0, cols, 4))
+    return _xlsx_package(_SHEET_HEAD + body + b"</sheetData><mergeCells>" + merges + b"</mergeCells></worksheet>")
 
 
 def csv_rows(n: int) -> bytes:

@@ -96,6 +96,13 @@ def test_a_csv_or_tsv_form_is_read_whatever_its_charset(encoding, delimiter, nam
     assert codes(pm) == (a.province_code, a.district_code)
 
 
+def test_an_odt_form_in_a_table_of_labels_and_answers_is_read():
+    a = of.PLACES[5]
+    pm = parse(role_model_mail(of.odt(of.layout_label_left(a)), "form.odt", of.ODT_TYPE, "odt-1"))
+    assert pm.attachments[0].kind == "odt"
+    assert codes(pm) == (a.province_code, a.district_code)
+
+
 # --------------------------------------------------------------------------- several forms, blank forms
 
 
@@ -209,6 +216,7 @@ def test_content_controls_and_form_fields_are_answers_but_placeholders_are_not()
     assert CHIANG_MAI.phone in pm.submission.phones  # in a text box
     text = pm.attachments[0].text
     assert "Click" not in text and "enter" not in text
+    assert "ระดับผลงาน ดีเด่น" in text  # the drop-down's chosen entry
     assert pm.status == "submission"  # pending changes are a note, not a review
 
 
@@ -247,6 +255,14 @@ def test_a_huge_shared_strings_table_is_refused_before_it_is_loaded():
 def test_a_spreadsheet_zip_bomb_is_refused():
     r = read_attachment("bomb.xlsx", "", of.xlsx_bomb(1.0))
     assert r.kind == "xlsx" and "zip bomb" in r.problems[0]
+
+
+def test_a_sheet_of_nothing_but_labels_gives_a_bounded_number_of_blank_forms():
+    from areaplan.parsers.spreadsheets import MAX_FORMS
+
+    r = read_attachment("labels.xlsx", "", of.xlsx_of_labels())
+    assert 0 < len(r.cell_forms) <= MAX_FORMS
+    assert all(not e.value for form in r.cell_forms for e in form if e.field != "title")
 
 
 def test_a_csv_of_a_million_rows_is_bounded_with_a_reason():
