@@ -177,7 +177,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
             if rel.get("Type", "").endswith("/officeDocument"):
                 book = rel.get("Target", book).lstrip("/")
     root = _xml(zf, book)
-    if root is None:
+    if root is None or root.tag != f"{{{_SML}}}workbook":
         raise UnreadableAttachment("not an Excel workbook (no workbook part)")
     base = posixpath.dirname(book)
     book_rels = _xml(zf, posixpath.join(base, "_rels", posixpath.basename(book) + ".rels"))
@@ -187,8 +187,11 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
             targets[rel.get("Id")] = path
-    return [(sh.get("name") or f"Sheet{i + 1}", targets.get(sh.get(f"{{{_REL}}}id"), ""))
-            for i, sh in enumerate(root.iter(f"{{{_SML}}}sheet"))]
+    sheets = [(sh.get("name") or f"Sheet{i + 1}", targets.get(sh.get(f"{{{_REL}}}id"), ""))
+              for i, sh in enumerate(root.iter(f"{{{_SML}}}sheet"))]
+    if not sheets:
+        raise UnreadableAttachment("Excel workbook without sheets")
+    return sheets
 
 
 def _date_styles(zf: zipfile.ZipFile) -> set[int]:
