@@ -238,6 +238,23 @@ def odt(cells: list) -> bytes:
     return buf.getvalue()
 
 
+def odt_with_tracked_deletion(cells: list, deleted: str) -> bytes:
+    """:func:`odt` with a tracked change pending: ``deleted`` was deleted (change tracking on)."""
+    data = odt(cells)
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
+    tracked = ('<text:tracked-changes><text:changed-region text:id="ct1"><text:deletion><office:change-info>'
+               '<dc:creator>ปลัดอำเภอ</dc:creator><dc:date>2021-03-28T10:00:00</dc:date></office:change-info>'
+               f'<text:p>{deleted}</text:p></text:deletion></text:changed-region></text:tracked-changes>')
+    head, sep, tail = content.partition("<office:text>")
+    if not sep:
+        head, sep, tail = content.partition("<office:text/>")
+        sep, tail = "<office:text>", "</office:text>" + tail
+    content = head + sep + tracked + '<text:p><text:change text:change-id="ct1"/></text:p>' + tail
+    if "xmlns:dc=" not in content:
+        content = content.replace("<office:document-content ", '<office:document-content xmlns:dc="http://purl.org/dc/elements/1.1/" ', 1)
+    return member_replaced(data, "content.xml", content.encode())
+
+
 def csv_bytes(cells: list, encoding: str, delimiter: str = ",") -> bytes:
     """The layout as a CSV/TSV file in ``encoding`` ("utf-16" writes a BOM, as Excel's
     "Unicode text" does; "cp874" is TIS-620 as Thai Windows writes it)."""

@@ -103,6 +103,13 @@ def test_an_odt_form_in_a_table_of_labels_and_answers_is_read():
     assert codes(pm) == (a.province_code, a.district_code)
 
 
+def test_an_odt_with_a_tracked_deletion_is_read_as_accepted_and_noted():
+    a = of.PLACES[5]
+    r = read_attachment("form.odt", "", of.odt_with_tracked_deletion(of.layout_label_left(a), "ภูเวียง"))
+    assert "ภูเวียง" not in r.text and a.district in r.text
+    assert [x.code for x in r.reasons] == ["attachment.changes_pending"]
+
+
 # --------------------------------------------------------------------------- several forms, blank forms
 
 
