@@ -1064,7 +1064,7 @@ def _read(text: str, gaz: Gazetteer) -> FormFields:
 _CELL_LABELS: tuple[tuple[str, str], ...] = (
     # (field, regex over the label with all whitespace removed), most specific first
     ("coordinator_position", r"ตำแหน่ง(?:ของ)?ผู้ประสานงาน"),
-    ("district", r"(?:ชื่อ)?(?:กิ่ง)?อำเภอ(?:/เขต)?(?:ที่ได้รับ(?:การ)?คัดเลือก|ที่คัดเลือก|ที่เสนอ|ต้นแบบ"
+    ("district", r"(?:ได้)?(?:พิจารณา)?คัดเลือก(?:กิ่ง)?อำเภอ|(?:ชื่อ)?(?:กิ่ง)?อำเภอ(?:/เขต)?(?:ที่ได้รับ(?:การ)?คัดเลือก|ที่คัดเลือก|ที่เสนอ|ต้นแบบ"
                  r"(?:\(?rolemodel\)?)?)?(?:\(?rolemodel\)?)?|อ\.|เขต/อำเภอ|district|amphoe|amphur"),
     ("province", r"(?:ชื่อ)?จังหวัด|(?:ที่ทำการ)?ปกครองจังหวัด|ที่ทำการปกครองจ\.|จ\.|province|changwat"),
     ("zone", r"เขต(?:ตรวจราชการ)?(?:กรมการปกครอง)?(?:ที่)?|(?:inspection)?zone"),
@@ -1077,7 +1077,7 @@ _CELL_LABELS: tuple[tuple[str, str], ...] = (
 _CELL_LABEL_RES = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _CELL_LABELS)
 # Long labels: the narrative's and each criterion's heading, matched at the start of a cell.
 _NARRATIVE_LABEL = re.compile(
-    r"(?:ผลการ(?:ปฏิบัติ|ดำเนิน)งาน(?:ที่)?โดดเด่น|ผลงานที่โดดเด่น|รายละเอียดผลการ(?:ปฏิบัติ|ดำเนิน)งาน"
+    r"(?:(?:โดยมี)?ผลการ(?:ปฏิบัติ|ดำเนิน)งาน(?:ที่)?โดดเด่น|ผลงานที่โดดเด่น|รายละเอียดผลการ(?:ปฏิบัติ|ดำเนิน)งาน"
     r"|รายละเอียด|narrative)"
 )
 _CELL_NUMBERING = re.compile(r"^(?:ข้อ(?:ที่)?)?[(]?[0-9๐-๙]{1,2}[.)]?")

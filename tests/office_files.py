@@ -99,6 +99,21 @@ def layout_one_cell(a: Answers) -> list[tuple[int, int, str, tuple[int, int] | N
     ]
 
 
+def layout_sentence(a: Answers) -> list[tuple[int, int, str, tuple[int, int] | None]]:
+    """The form's sentence cut into cells: "ที่ทำการปกครองจังหวัด | ขอนแก่น | ได้พิจารณาคัดเลือกอำเภอ | ชุมแพ"."""
+    return [
+        (0, 0, TITLE, (0, 5)),
+        (2, 0, "เรียน ผู้ตรวจราชการกรมการปกครอง เขต", None), (2, 1, a.zone, None),
+        (3, 0, "ที่ทำการปกครองจังหวัด", None), (3, 1, a.province, None),
+        (3, 2, "ได้พิจารณาคัดเลือกอำเภอ", None), (3, 3, a.district, None),
+        (3, 4, "เป็นอำเภอต้นแบบ (Role Model)", None),
+        (4, 0, "โดยมีผลการปฏิบัติงานที่โดดเด่น ตามหลักเกณฑ์การคัดเลือกฯ คือ", (4, 5)),
+        (5, 0, narrative_text(), (8, 5)),
+        (10, 0, "ลงชื่อ", None), (10, 1, f"({a.reporter})", None),
+        (11, 0, "ตำแหน่ง", None), (11, 1, a.reporter_position, None),
+    ]
+
+
 def layout_blank() -> list[tuple[int, int, str, tuple[int, int] | None]]:
     """The template as sent with the letter: labels, dotted leaders, no answers."""
     return [

@@ -45,7 +45,8 @@ def forms_read(data: bytes, filename: str) -> list[tuple[str | None, str | None]
 # --------------------------------------------------------------------------- layouts
 
 
-@pytest.mark.parametrize("layout", [of.layout_label_left, of.layout_label_above, of.layout_one_cell])
+@pytest.mark.parametrize("layout", [of.layout_label_left, of.layout_label_above, of.layout_one_cell,
+                                    of.layout_sentence])
 def test_an_xlsx_form_gives_the_province_and_district_of_its_cells(layout):
     a = CHIANG_MAI
     pm = parse(role_model_mail(of.xlsx({"แบบฟอร์ม": layout(a)}), "แบบฟอร์ม.xlsx", of.XLSX_TYPE, f"x-{layout.__name__}"))
