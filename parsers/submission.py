@@ -34,7 +34,7 @@ from areaplan.parsers.purpose import (
 )
 from areaplan.parsers.quoting import html_own_part, is_reply, own_text
 from areaplan.parsers.resolve import Candidate, resolve_district, resolve_province
-from areaplan.parsers.role_model_form import FormFields, read_form
+from areaplan.parsers.role_model_form import FormFields, read_form, read_form_entries
 from areaplan.parsers.several_forms import is_filled, several_forms, share_images, slot_of
 from areaplan.parsers.types import ParseSettings
 
@@ -87,7 +87,16 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
     out: list[Candidate] = []
     seen: set[str] = set()
     pieces_of: dict[int | None, int] = {}
+    cells_read: set[int] = set()
     for source, text, ocr, rec in _texts(pm, mime, pm.text_body if body is None else body):
+        if rec is not None and rec.cell_forms:  # forms laid out in cells: one candidate per form
+            if rec.part_index not in cells_read and len(out) < MAX_CANDIDATES:
+                cells_read.add(rec.part_index)
+                for k, c in enumerate(_cell_candidates(source, rec)[: MAX_CANDIDATES - len(out)]):
+                    c.piece = k
+                    out.append(c)
+                pieces_of[rec.part_index] = len(rec.cell_forms)
+            continue
         text = text[:FORM_TEXT_CHARS]
         if text in seen or len(out) >= MAX_CANDIDATES:
             continue
@@ -100,6 +109,14 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
             pieces_of[part] = k + 1
             out.append(Candidate(source, piece, ocr, reader(piece), rec, k))
     return out
+
+
+def _cell_candidates(source: str, rec) -> list[Candidate]:
+    """The forms of a spreadsheet, each read from its cells (``read_form_entries``); the text of
+    each is its canonical text (``rec.sections``)."""
+    texts = rec.sections if len(rec.sections) == len(rec.cell_forms) else [rec.text] * len(rec.cell_forms)
+    return [Candidate(source, text, rec.ocr, read_form_entries(entries), rec)
+            for text, entries in zip(texts, rec.cell_forms, strict=True)]
 
 
 def _score(c: Candidate) -> int:
@@ -354,10 +371,10 @@ def _submission(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, campa
             provenance["zone"] = Provenance("derived", method="gazetteer zone of the province")
     if best is not None:
         if district:
-            provenance["district"] = best.provenance("form", dconf)
+            provenance["district"] = best.provenance("form", dconf, "district")
         for name in ("reporter_name", "reporter_position", "narrative", "phones", "criteria"):
             if getattr(form, name, None):
-                provenance[name] = best.provenance("form")
+                provenance[name] = best.provenance("form", field=name)
     return SubmissionRecord(
         campaign=campaign,
         period=period_for(campaign, received_at, settings.campaigns or DEFAULT_CAMPAIGNS),
