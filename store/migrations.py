@@ -45,7 +45,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0008_zone_selection", selection.selection_tables),
     ("0009_province_mail", province_mail.province_mail_table),
     ("0010_copies_and_key_v4", messages.migrate_copies_and_key_v4),
-    ("0011_mailshape_followups_links", followups.followup_tables),
+    ("0011_followups_and_links", followups.followup_tables),
 )
 
 
