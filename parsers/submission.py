@@ -43,8 +43,8 @@ def _candidates(pm: ParsedMessage, mime, reader) -> list[Candidate]:
     """
     texts: list[tuple[str, str, bool, object]] = [
         (f"attachment {rec.filename or rec.part_index}", rec.text, rec.ocr, rec)
-        for rec in pm.attachments if rec.kind != "image" and rec.text and rec.text.strip()
-    ]
+        for rec in pm.attachments if (rec.kind != "image" or rec.ocr) and rec.text and rec.text.strip()
+    ]  # a picture counts once OCR read a page in it (parsers.images)
     if pm.text_body.strip():
         texts.append(("body", pm.text_body, False, None))
     stack = list(getattr(mime, "forwarded", []) or [])

@@ -214,7 +214,7 @@ def test_scanned_order_is_read_by_ocr():
 
 
 def test_scanned_pdf_without_tesseract_is_flagged(monkeypatch):
-    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no tesseract on this machine
     result = read_pdf((DOCS / SCANNED).read_bytes())
     assert result.text == "" and not result.ocr
     assert any("OCR needs tesseract-ocr-tha" in p for p in result.problems)
