@@ -175,7 +175,7 @@ def _from_tsv(tsv: str) -> tuple[list[str], list[list[float]]]:
     return lines, confs
 
 
-_RE_WORDLIKE = re.compile(r"[A-Za-z]{3,}|[0-9๐-๙]{2,}|[A-Za-z]+[.@][A-Za-z.]+|\([A-Za-z ]+\)")
+_RE_WORDLIKE = re.compile(r"[A-Za-z]{3,}|[0-9]{2,}|[๐-๙]{2,}|[A-Za-z]+[.@][A-Za-z.]+|\([A-Za-z ]+\)")
 
 
 def line_weight(line: str) -> float:

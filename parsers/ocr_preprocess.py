@@ -119,7 +119,7 @@ def find_page(grey: np.ndarray) -> np.ndarray | None:
         peri = cv2.arcLength(hull, True)
         for eps in (0.02, 0.03, 0.05):
             approx = cv2.approxPolyDP(hull, eps * peri, True)
-            if len(approx) == 4:
+            if len(approx) == 4 and _page_like(approx.reshape(4, 2).astype(np.float32), a):
                 best = approx.reshape(4, 2).astype(np.float32) / scale
                 break
         if best is not None:
@@ -127,6 +127,23 @@ def find_page(grey: np.ndarray) -> np.ndarray | None:
     if best is None:
         return None
     return _order_corners(best)
+
+
+def _page_like(quad: np.ndarray, contour_area: float) -> bool:
+    """A sheet seen at an angle: corners of 60-120°, and the bright region fills the quadrilateral
+    (a page merged with a bright patch of table makes a quadrilateral the region does not fill)."""
+    cv2 = _cv2()
+    q = _order_corners(quad)
+    quad_area = cv2.contourArea(q)
+    if quad_area <= 0 or not 0.9 <= contour_area / quad_area <= 1.1:
+        return False
+    for k in range(4):
+        a, b, c = q[k - 1], q[k], q[(k + 1) % 4]
+        u, v = a - b, c - b
+        cos = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-9))
+        if abs(cos) > 0.5:  # outside 60-120°
+            return False
+    return True
 
 
 def _order_corners(pts: np.ndarray) -> np.ndarray:

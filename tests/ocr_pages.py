@@ -16,6 +16,7 @@ was drawn, not what a reader made of it. Used by ``tests/test_ocr.py`` and
 from __future__ import annotations
 
 import io
+import math
 import random
 import zlib
 from dataclasses import dataclass
@@ -288,6 +289,10 @@ def phone_photo(page: Page, seed: int = 0, quarter_turn: bool = False) -> bytes:
     tilt = rng.uniform(0.03, 0.07) * W
     quad = [(mx + tilt + jitter(30), my + jitter(30)), (W - mx - tilt + jitter(30), my + jitter(30)),
             (W - mx + jitter(30), H - my + jitter(30)), (mx + jitter(30), H - my + jitter(30))]
+    turn = math.radians(rng.uniform(-3, 3))  # the page not square to the camera
+    cos, sin = math.cos(turn), math.sin(turn)
+    quad = [(W / 2 + (x - W / 2) * cos - (y - H / 2) * sin, H / 2 + (x - W / 2) * sin + (y - H / 2) * cos)
+            for x, y in quad]
     coeffs = _perspective_coeffs(quad, [(0, 0), (pw, 0), (pw, ph), (0, ph)])
     warped = src.transform((W, H), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC)
     mask = Image.new("L", (pw, ph), 255).transform((W, H), Image.Transform.PERSPECTIVE, coeffs,
@@ -305,7 +310,6 @@ def phone_photo(page: Page, seed: int = 0, quarter_turn: bool = False) -> bytes:
     arr[..., 2] *= 0.93  # warm indoor light
     arr += nrng.normal(0, 4, arr.shape)
     img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.0))
-    img = img.rotate(rng.uniform(-3, 3), resample=Image.Resampling.BICUBIC, expand=False, fillcolor=tuple(base.astype(int)))
     if quarter_turn:
         img = img.transpose(Image.Transpose.ROTATE_90)
     return _jpeg(img, 80)
