@@ -31,7 +31,9 @@ DROPPED_TONES = "\u0e48\u0e49"
 _CONSONANT = re.compile("[\u0e01-\u0e2e]")
 _ABOVE_BELOW = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39")
 _TONES = set("\u0e48\u0e49\u0e4a\u0e4b")
-_RE_THAI_RUN = re.compile("[\u0e01-\u0e3a\u0e40-\u0e4e]{2,60}")
+# a run of Thai letters between spaces; shorter runs are fragments OCR cut out of a word
+# (``หม าย เลข``), where a changed mark makes some other short word (ห่ม) and proves nothing
+_RE_THAI_RUN = re.compile("[\u0e01-\u0e3a\u0e40-\u0e4e]{4,60}")
 MAX_VARIANTS = 120  # per run of letters
 
 _MONTHS = "|".join(sorted({*THAI_MONTHS, *(m.replace(".", r"\.") for m in THAI_MONTHS_SHORT)}, key=len, reverse=True))
@@ -160,6 +162,15 @@ def _uncovered(run: str) -> int:
 
     words = _words()
     return sum(len(tok) for tok in word_tokenize(run, engine="newmm") if tok not in words)
+
+
+def dictionary_chars(text: str) -> int:
+    """Thai letters of ``text`` inside dictionary words of two or more letters (newmm)."""
+    from pythainlp.tokenize import word_tokenize
+
+    words = _words()
+    return sum(len(tok) for tok in word_tokenize(text, engine="newmm", keep_whitespace=False)
+               if len(tok) > 1 and tok in words)
 
 
 def _mark_variants(run: str):

@@ -11,7 +11,8 @@ Each step is a small function on a greyscale ``numpy`` array (uint8, white paper
 * :func:`skew_angle` / :func:`rotate` - deskew by the angle whose row profile is sharpest.
 * :func:`scale_for_ocr` - small text (a 200 dpi scan) upscaled so text lines are ~300 dpi tall.
 * :func:`binarise` - adaptive (local mean) threshold that survives what flattening left.
-* :func:`remove_rules` - ruled table lines and dotted leaders removed from a binary page.
+* :func:`remove_rules` / :func:`white_out` - ruled table lines and dotted leaders found on
+  the binary page and whited out of the grey one.
 * :func:`looks_like_document` - cheap test, on a ~800 px copy, whether a photo shows a page of
   text at all (rows of letter-sized marks on bright low-saturation paper).
 
@@ -281,6 +282,17 @@ def remove_rules(binary: np.ndarray, pitch: float | None = None) -> tuple[np.nda
     removed = int(cv2.countNonZero(cv2.bitwise_and(ink, rules)) + cv2.countNonZero(dots))
     cleaned = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_or(rules, dots)))
     return 255 - cleaned, removed
+
+
+def white_out(grey: np.ndarray, binary: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    """``grey`` with what :func:`remove_rules` took out of ``binary`` (and a pixel around it,
+    the anti-aliased edge) painted white."""
+    cv2 = _cv2()
+    gone = ((binary < 128) & (cleaned >= 128)).astype(np.uint8)
+    gone = cv2.dilate(gone, np.ones((3, 3), np.uint8))
+    out = grey.copy()
+    out[gone > 0] = 255
+    return out
 
 
 def _dotted_leaders(ink: np.ndarray, pitch: float) -> np.ndarray:
