@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.heif import ensure_heif_opener
 from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
@@ -95,30 +96,6 @@ class ImageInfo:
     height: int | None
     problem: str | None = None  # something a person should look at
     note: str | None = None  # informative only
-
-
-_HEIF_STATE: list[bool] = []  # [registered?] once tried
-
-
-def ensure_heif_opener() -> bool:
-    """Register pillow-heif once per process if it is installed; False if it is not."""
-    if not _HEIF_STATE:
-        _HEIF_STATE.append(_heif_opener())
-    return _HEIF_STATE[0]
-
-
-def _heif_opener() -> bool:
-    """Register pillow-heif if it is installed; False if it is not."""
-    try:
-        import pillow_heif  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    try:
-        pillow_heif.register_heif_opener()
-    except Exception:  # noqa: BLE001 - a broken plugin must not break reading
-        log.warning("pillow-heif is installed but could not be registered", exc_info=True)
-        return False
-    return True
 
 
 def image_info(data: bytes, fallback_mime: str = "application/octet-stream") -> ImageInfo:

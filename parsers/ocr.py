@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from areaplan.core.thai_text import normalize
-from areaplan.parsers.ocr_correct import correct, dictionary_chars
 from areaplan.parsers import ocr_preprocess as prep
+from areaplan.parsers.ocr_correct import correct, dictionary_chars
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,9 @@ def tesseract_path() -> str | None:
 
 
 def _png(grey: np.ndarray) -> bytes:
-    cv2 = prep._cv2()
-    ok, buf = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    """The page as a PGM (no compression: encoding is a copy; tesseract's leptonica reads it)."""
+    cv2 = prep.opencv()
+    ok, buf = cv2.imencode(".pgm", grey)
     if not ok:
         raise ValueError("could not encode the page for tesseract")
     return buf.tobytes()
@@ -217,7 +218,7 @@ def reading_score(lines: list[str], confs: list[list[float]]) -> float:
 
 def orientation(grey: np.ndarray, deadline: float) -> tuple[int, float]:
     """Quarter turns (counter-clockwise) that make the page upright, and OSD's confidence."""
-    cv2 = prep._cv2()
+    cv2 = prep.opencv()
     h, w = grey.shape
     scale = min(1.0, 1600 / max(h, w))
     small = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
@@ -263,11 +264,10 @@ def prepare(grey: np.ndarray, deadline: float, steps: list[str]) -> tuple[np.nda
     if factor != 1:
         steps.append(f"scaled ×{factor:.2f}")
         pitch = pitch * factor if pitch else None
-    binary = prep.binarise(grey, pitch)
-    cleaned, removed = prep.remove_rules(binary, pitch)
-    ruled = removed > 0.002 * cleaned.size
+    gone, removed = prep.rules_mask(grey, pitch)
+    ruled = removed > 0.002 * grey.size
     if removed:
-        grey = prep.white_out(grey, binary, cleaned)
+        grey = prep.white_out(grey, gone)
         steps.append("rules and leaders removed")
     return grey, pitch, ruled
 

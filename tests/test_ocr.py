@@ -11,9 +11,9 @@ import io
 import re
 import time
 import unicodedata
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import UTC, datetime
 
 import ocr_pages
 import pytest
@@ -57,7 +57,7 @@ def mail(attachments: list[tuple[str, str, bytes]], inline: bool = False) -> byt
         msg.set_content("เรียน ผู้ตรวจราชการ\nส่งแบบฟอร์มตามภาพ")
         msg.add_alternative('<p>ส่งแบบฟอร์มตามภาพ</p><img src="cid:form1">', subtype="html")
         html = msg.get_payload()[1]
-        for name, subtype, data in attachments:
+        for _name, subtype, data in attachments:
             html.add_related(data, "image", subtype, cid="<form1>", filename=None)
     else:
         msg.set_content("เรียน ผู้ตรวจราชการกรมการปกครอง\nส่งแบบฟอร์มตามไฟล์แนบ")
