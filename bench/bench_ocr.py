@@ -10,7 +10,8 @@ skew, noise, JPEG q50) and a phone photo (page on a table: perspective, shadow, 
 
 CER = Levenshtein distance / reference length, after NFC, with all whitespace and dotted
 leaders (3+ dots) removed from both sides: Thai has no word spaces, and leaders are the
-form's blanks, not text. "bare" is ``tesseract IMAGE - -l tha+eng`` on the same picture
+form's blanks, not text. Times: wall seconds, and CPU seconds of the process and its
+tesseract children (steadier when the machine is shared). "bare" is ``tesseract IMAGE - -l tha+eng`` on the same picture
 (OMP_THREAD_LIMIT=1, as the product runs it); "bare+am" is that text with sara am composed
 (ํ + า → ำ), which is what bare tesseract is usually compared with after a trivial fix.
 Prints figures; asserts nothing.
@@ -22,6 +23,7 @@ import argparse
 import mailbox
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -70,19 +72,26 @@ def picture(page: ocr_pages.Page, cls: str, seed: int) -> bytes:
     return ocr_pages.phone_photo(page, seed)
 
 
-def bare(data: bytes) -> tuple[str, float]:
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (tesseract) so far."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bare(data: bytes) -> tuple[str, float, float]:
+    """Bare tesseract's text, wall seconds and CPU seconds."""
     with tempfile.NamedTemporaryFile(suffix=".img") as f:
         f.write(data)
         f.flush()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         out = subprocess.run(["tesseract", f.name, "-", "-l", "tha+eng"], capture_output=True, env=ENV)
-        return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t
+        return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t, cpu() - c
 
 
 def pages_bench(n_pages: int) -> None:
     print(f"{'page':<22} {'class':<11} {'bare':>7} {'bare+am':>8} {'areaplan':>9} {'t bare':>7} "
-          f"{'t ours':>7} {'ratio':>6}  chosen")
-    per_class: dict[str, list[tuple[int, int, int, int, float, float]]] = {c: [] for c in CLASSES}
+          f"{'t ours':>7} {'ratio':>6} {'cpu ratio':>9}  chosen")
+    per_class: dict[str, list[tuple]] = {c: [] for c in CLASSES}
     worse = []
     for k, (kind, font, prov, dist) in enumerate(PAGES[:n_pages]):
         page = (ocr_pages.form_page(prov, dist, font_name=font, seed=k) if kind == "form"
@@ -90,27 +99,28 @@ def pages_bench(n_pages: int) -> None:
         ref = canon(page.text)
         for c, cls in enumerate(CLASSES):
             data = picture(page, cls, seed=100 * k + c)
-            b_text, b_time = bare(data)
-            t = time.perf_counter()
+            b_text, b_time, b_cpu = bare(data)
+            t, c0 = time.perf_counter(), cpu()
             ours = ocr.ocr_page(data, time.monotonic() + 300)
-            o_time = time.perf_counter() - t
+            o_time, o_cpu = time.perf_counter() - t, cpu() - c0
             e_bare = Levenshtein.distance(ref, canon(b_text))
             e_am = Levenshtein.distance(ref, canon(ocr.compose(b_text)))
             e_ours = Levenshtein.distance(ref, canon(ours.text))
-            per_class[cls].append((len(ref), e_bare, e_am, e_ours, b_time, o_time))
+            per_class[cls].append((len(ref), e_bare, e_am, e_ours, b_time, o_time, b_cpu, o_cpu))
             if e_ours > e_bare:
                 worse.append(f"{page.name} {cls}")
             print(f"{page.name:<22} {cls:<11} {e_bare / len(ref):7.2%} {e_am / len(ref):8.2%} "
-                  f"{e_ours / len(ref):9.2%} {b_time:6.1f}s {o_time:6.1f}s {o_time / b_time:5.1f}x  "
-                  f"{ours.chosen[:60]}", flush=True)
+                  f"{e_ours / len(ref):9.2%} {b_time:6.1f}s {o_time:6.1f}s {o_time / b_time:5.1f}x "
+                  f"{o_cpu / b_cpu:8.1f}x  {ours.chosen[:60]}", flush=True)
     print("\noverall CER per class (errors / reference characters)")
     print(f"{'class':<11} {'pages':>5} {'bare':>7} {'bare+am':>8} {'areaplan':>9} {'s/page bare':>12} "
-          f"{'s/page ours':>12}")
+          f"{'s/page ours':>12} {'cpu s bare':>11} {'cpu s ours':>11}")
     for cls, rows in per_class.items():
-        n = sum(r[0] for r in rows)
-        print(f"{cls:<11} {len(rows):5d} {sum(r[1] for r in rows) / n:7.2%} {sum(r[2] for r in rows) / n:8.2%} "
-              f"{sum(r[3] for r in rows) / n:9.2%} {sum(r[4] for r in rows) / len(rows):11.1f}s "
-              f"{sum(r[5] for r in rows) / len(rows):11.1f}s")
+        n, k = sum(r[0] for r in rows), len(rows)
+        print(f"{cls:<11} {k:5d} {sum(r[1] for r in rows) / n:7.2%} {sum(r[2] for r in rows) / n:8.2%} "
+              f"{sum(r[3] for r in rows) / n:9.2%} {sum(r[4] for r in rows) / k:11.1f}s "
+              f"{sum(r[5] for r in rows) / k:11.1f}s {sum(r[6] for r in rows) / k:10.1f}s "
+              f"{sum(r[7] for r in rows) / k:10.1f}s")
     print(f"\npages where areaplan is worse than bare tesseract: {len(worse)}"
           + (f" ({', '.join(worse)})" if worse else ""))
 

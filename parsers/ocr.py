@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -276,32 +277,44 @@ def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None) -
     """OCR one page picture. ``original`` is the encoded picture tesseract alone would read;
     ``grey`` the decoded pixels if the caller has them already. Problems are recorded, not raised.
 
+    The bare reading runs in its own tesseract process while the page is prepared and read,
+    so a page costs about one reading of wall time more than bare tesseract when a second
+    core is free (and two readings of CPU).
+
     Raises :class:`OcrUnavailable` when tesseract with Thai is not installed.
     """
     if tesseract_path() is None:
         raise OcrUnavailable("tesseract with Thai (tesseract-ocr-tha) is not installed")
     result = PageText()
     readings: list[Reading] = []
-    try:
-        if grey is None:
-            grey = prep.decode(original)
-        prepared, pitch, ruled = prepare(grey, deadline, result.steps)
-        data = _png(prepared)
-        first_psm = 6
-        readings.append(read(f"prepared psm {first_psm}", data, first_psm, deadline))
-        readings.append(read("bare", original, 3, deadline))
-        best = max(readings, key=lambda r: r.score)
-        expected_rows = prepared.shape[0] * 0.8 / pitch if pitch else 0
-        if best.mean_confidence < WEAK_CONFIDENCE or best.lines < MIN_ROWS_SHARE * expected_rows * 0.5:
-            other = 4
-            readings.append(read(f"prepared psm {other}", data, other, deadline))
-    except (TimeoutError, RuntimeError, ValueError) as exc:
-        result.problems.append(f"OCR: {exc}")
-    except MemoryError:
-        result.problems.append("OCR: not enough memory for this picture")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-bare") as pool:
+        bare = pool.submit(read, "bare", original, 3, deadline)
+        try:
+            if grey is None:
+                grey = prep.decode(original)
+            prepared, pitch, _ruled = prepare(grey, deadline, result.steps)
+            data = _png(prepared)
+            readings.append(read("prepared psm 6", data, 6, deadline))
+        except (TimeoutError, RuntimeError, ValueError) as exc:
+            result.problems.append(f"OCR: {exc}")
+            prepared = data = None
+        except MemoryError:
+            result.problems.append("OCR: not enough memory for this picture")
+            prepared = data = None
+        try:
+            readings.append(bare.result())
+        except (TimeoutError, RuntimeError, ValueError) as exc:
+            result.problems.append(f"OCR (bare): {exc}")
+    if readings and data is not None and _weak(max(readings, key=lambda r: r.score), prepared, pitch):
+        try:
+            readings.append(read("prepared psm 4", data, 4, deadline))
+        except (TimeoutError, RuntimeError) as exc:
+            result.problems.append(f"OCR (retry): {exc}")
     result.readings = readings
     if not readings:
         return result
+    if any(r.text for r in readings):
+        result.problems.clear()  # one reading failed, another read the page: nothing to report
     best = max(readings, key=lambda r: r.score)
     text, n = correct(compose(best.text))
     result.text, result.chosen, result.confidence, result.corrections = text, best.name, best.mean_confidence, n
@@ -309,3 +322,10 @@ def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None) -
         result.chosen += ", " + ", ".join(result.steps)
     log.debug("OCR readings: %s", ", ".join(f"{r.name} {r.score:.0f} ({r.seconds:.1f} s)" for r in readings))
     return result
+
+
+def _weak(best: Reading, prepared: np.ndarray, pitch: float | None) -> bool:
+    """A reading worth retrying in another segmentation mode: tesseract doubts it, or it has far
+    fewer lines than the page's rows (a block of text lost)."""
+    expected_rows = prepared.shape[0] * 0.8 / pitch if pitch else 0
+    return best.mean_confidence < WEAK_CONFIDENCE or best.lines < MIN_ROWS_SHARE * 0.5 * expected_rows
