@@ -55,7 +55,6 @@ from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 logger = logging.getLogger(__name__)
 
 OCR_DPI = 300
-OCR_LANGUAGES = "tha+eng"
 OCR_MISSING = (
     "scanned PDF without a text layer: OCR needs tesseract-ocr-tha "
     "(apt-get install tesseract-ocr tesseract-ocr-tha)"

@@ -522,12 +522,12 @@ def corpus_attachments() -> list[tuple[str, bytes, bytes | None]]:
 @cache
 def read_corpus_pdf(data: bytes) -> str:
     """read_pdf text of a corpus PDF without OCR (the scans are not what is tested here)."""
-    which = pdf_module.shutil.which
-    pdf_module.shutil.which = lambda name: None
+    which = shutil.which  # the OCR module looks tesseract up through shutil.which
+    shutil.which = lambda name: None
     try:
         return read_pdf(data).text
     finally:
-        pdf_module.shutil.which = which
+        shutil.which = which
 
 
 def thai_spaces_missing_from(pdf_text: str, docx_text: str) -> list[str]:
