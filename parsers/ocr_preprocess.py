@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from areaplan.parsers.heif import ensure_heif_opener
+
 log = logging.getLogger(__name__)
 
 MAX_OCR_PIXELS = 16_000_000  # a picture is OCR'd at most this large (A4 at 400 dpi; a 48 MP photo is reduced)
@@ -55,7 +57,6 @@ def decode(data: bytes, max_pixels: int = MAX_OCR_PIXELS, reduce_to: int | None 
     """
     from PIL import Image, ImageOps
 
-    from areaplan.parsers.heif import ensure_heif_opener
 
     ensure_heif_opener()
     try:
@@ -82,17 +83,27 @@ def decode(data: bytes, max_pixels: int = MAX_OCR_PIXELS, reduce_to: int | None 
     return np.asarray(grey, dtype=np.uint8)
 
 
-def saturation(data: bytes, reduce_to: int = 400) -> float:
-    """Mean HSV saturation (0-1) of a small copy: paper and ink are grey, fields are not."""
-    from PIL import Image
+def _small_copy(data: bytes, side: int) -> tuple[np.ndarray, float]:
+    """A grey copy about ``side`` pixels long (one decode, JPEG scaled in the DCT) and the mean
+    HSV saturation (0-1) of the picture: paper and ink are grey, fields and crowds are not."""
+    from PIL import Image, ImageOps
 
-    im = Image.open(io.BytesIO(data))
-    if im.format == "JPEG":
-        im.draft("RGB", (reduce_to, reduce_to))
-    im = im.convert("RGB")
-    im.thumbnail((reduce_to, reduce_to))
-    hsv = np.asarray(im.convert("HSV"), dtype=np.float32)
-    return float(hsv[..., 1].mean() / 255.0)
+    cv2 = opencv()
+    ensure_heif_opener()
+    try:
+        im = Image.open(io.BytesIO(data))
+        if im.format == "JPEG":
+            im.draft("RGB", (side, side))
+        rgb = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+    except (OSError, SyntaxError, EOFError) as exc:
+        raise ValueError(f"not a decodable image ({exc})") from None
+    h, w = rgb.shape[:2]
+    if max(h, w) > 1.4 * side:
+        f = side / max(h, w)
+        rgb = cv2.resize(rgb, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+    step = max(1, max(rgb.shape[:2]) // 200)
+    hsv = cv2.cvtColor(np.ascontiguousarray(rgb[::step, ::step]), cv2.COLOR_RGB2HSV)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), float(hsv[..., 1].mean() / 255.0)
 
 
 # --------------------------------------------------------------------------- the page in a photo
@@ -381,8 +392,7 @@ def looks_like_document(data: bytes) -> PictureKind:
     """
     cv2 = opencv()
     try:
-        grey = decode(data, reduce_to=800)
-        sat = saturation(data)
+        grey, sat = _small_copy(data, 800)
     except ValueError as exc:
         return PictureKind(False, 0, 0, 0.0, f"not decodable: {exc}")
     h, w = grey.shape
