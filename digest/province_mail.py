@@ -56,7 +56,7 @@ SIGNATURE = "กองวิชาการและแผนงาน กรม
 
 @dataclass(frozen=True)
 class OutgoingMail:
-    kind: str  # ack | reminder
+    kind: str  # ack | reminder | decided
     key: str
     province_code: str | None
     message: EmailMessage
@@ -164,6 +164,71 @@ def ack_message(c: pm.AckCandidate, to: str, settings: DigestSettings) -> EmailM
     msg["Auto-Submitted"] = "auto-replied"  # RFC 3834: a reply made by a program
     msg["X-Areaplan-Ack"] = str(c.message)
     return msg
+
+
+FIELD_TH = {"province": "จังหวัด", "district": "อำเภอที่เสนอ", "campaign": "ประเภทรายงาน",
+            "period": "รอบรายงาน", "reporter": "ผู้รายงาน", "image_count": "จำนวนภาพประกอบ"}
+
+
+def decided_text(c: pm.DecidedCandidate, settings: DigestSettings) -> str:
+    """The notice of what a person decided about a submission that was acknowledged before."""
+    when = thai_datetime(c.decided_at, style=settings.date_style, thai_digits=settings.thai_digits)
+    lines = [f"เรียน ที่ทำการปกครองจังหวัด{c.province_th}" if c.province_th and not c.excluded else "เรียน ผู้ส่ง",
+             "", "ตามที่กองวิชาการและแผนงาน กรมการปกครอง ได้แจ้งการรับอีเมลของท่านไปก่อนหน้านี้ "
+             f"เจ้าหน้าที่ได้ตรวจสอบแบบรายงานแล้ว เมื่อ {when} ผลการตรวจสอบดังนี้", ""]
+    if c.excluded or c.disposition == "not_submission":
+        lines += ["- เจ้าหน้าที่พิจารณาแล้วว่าอีเมลนี้ไม่ใช่แบบรายงาน จึงไม่นับเป็นการส่งรายงาน",
+                  "", "หากท่านประสงค์จะส่งแบบรายงาน กรุณาส่งแบบรายงานที่กรอกครบถ้วนมาอีกครั้ง"]
+    elif c.disposition == "same_as":
+        lines += [f"- เจ้าหน้าที่พิจารณาแล้วว่าเป็นฉบับเดียวกับ (หรือฉบับแก้ไขของ) รายการเลขที่ "
+                  f"{_digits(c.same_as, settings)} ที่ได้รับไว้แล้ว ท่านไม่ต้องดำเนินการใดเพิ่มเติม"]
+    else:
+        lines += [f"- เรื่อง: {KINDS[c.campaign].label_th} {_period_th(c.campaign, c.period, settings)}",
+                  f"- จังหวัด: {c.province_th or 'ไม่ระบุ'}"]
+        if KINDS[c.campaign].names_district:
+            lines.append(f"- อำเภอที่เสนอ: {c.district_th or 'ไม่ระบุ'}")
+        lines.append(f"- จำนวนภาพประกอบ: {_digits(c.image_count, settings)} ภาพ")
+        if c.changed:
+            lines += ["", "เจ้าหน้าที่ได้แก้ไขข้อมูลต่อไปนี้ให้ถูกต้อง: "
+                      + ", ".join(FIELD_TH.get(f, f) for f in c.changed)]
+        lines += ["", "แบบรายงานของท่านได้รับการบันทึกเรียบร้อยแล้ว"]
+    lines += ["", "หากผลการตรวจสอบข้างต้นไม่ถูกต้อง กรุณาตอบกลับอีเมลนี้", "", "จึงเรียนมาเพื่อโปรดทราบ", "", SIGNATURE]
+    return "\n".join(lines)
+
+
+def decided_message(c: pm.DecidedCandidate, to: str, settings: DigestSettings) -> EmailMessage:
+    subject = c.subject or "แบบรายงาน"
+    subject = subject if re.match(r"^\s*re\s*:", subject, re.IGNORECASE) else f"Re: {subject}"
+    msg = _base_message(settings, to, (), subject, decided_text(c, settings), f"decided.{c.submission_key}")
+    thread = [f"<{i}>" for i in (c.message_id,) if i and i.isascii() and not i.startswith("noid-")]
+    ours = (c.ack_message_id or "").strip()
+    if thread:
+        msg["In-Reply-To"] = thread[0]
+        refs = [r for r in (c.references or "").split() if r not in thread][-9:]
+        msg["References"] = " ".join([*refs, thread[0], *([ours] if ours.isascii() and ours else [])])
+    msg["Auto-Submitted"] = "auto-replied"
+    msg["X-Areaplan-Decided"] = c.submission_key
+    return msg
+
+
+def decision_notices(
+    db: sqlite_utils.Database, campaigns: tuple[Campaign, ...], settings: DigestSettings, *,
+    dry_run: bool = False,
+) -> list[OutgoingMail]:
+    """One notice per settled submission of an ``acknowledge_decisions`` campaign, to its sender.
+
+    Only where the acknowledgement went out (so the sender was known and not automatic mail)
+    and a person decided after it; the newest state is what the notice says.
+    """
+    kinds = tuple(sorted({c.kind for c in campaigns if c.acknowledge and c.acknowledge_decisions}))
+    mails = []
+    for c in pm.decided_candidates(db, kinds, dry_run=dry_run):
+        to = getaddresses([c.sender or ""])[0][1].lower()
+        if not to:
+            continue
+        msg = decided_message(c, to, settings)
+        mails.append(OutgoingMail("decided", c.key, c.province_code, msg, to, (), msg["In-Reply-To"]))
+    return mails
 
 
 def reminder_text(campaign: Campaign, province_th: str, due: date, after: bool, period: str,

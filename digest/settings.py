@@ -313,11 +313,21 @@ def _province_side(t: dict[str, Any], where: str) -> dict[str, Any]:
         "acknowledge": _get(t, "acknowledge", bool, where, False),
         "remind_days_before": None if before == -1 else before,
         "remind_after": _get(t, "remind_after", bool, where, False),
+        "acknowledge_decisions": _acknowledge_decisions(t, where),
     }
 
 
+def _acknowledge_decisions(t: dict[str, Any], where: str) -> bool:
+    on = _get(t, "acknowledge_decisions", bool, where, False)
+    if on and not _get(t, "acknowledge", bool, where, False):
+        raise ConfigError(f"{where}.acknowledge_decisions needs {where}.acknowledge = true "
+                          "(the notice of a decision is a reply in the acknowledgement's thread)")
+    return on
+
+
 def _zone_selection(t: dict[str, Any], cid: str, title: str, where: str) -> Campaign:
-    for key in ("due_day", "start", "end", "acknowledge", "remind_days_before", "remind_after"):
+    for key in ("due_day", "start", "end", "acknowledge", "remind_days_before", "remind_after",
+                "acknowledge_decisions"):
         if key in t:
             raise ConfigError(f"{where}.{key} is not for a zone_selection campaign (inspectors score on the desk)")
     deadline = _date(_get(t, "deadline", (dt.date, str), where), f"{where}.deadline")

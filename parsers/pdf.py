@@ -10,15 +10,20 @@ damage real Thai PDFs carry (see tests/data/real-docs/SOURCES.md):
 * LibreOffice draws some Thai marks left of the end of their base glyph's advance
   or far above it; pdfium then generates a space or a line break inside the word
   (เป็ นแบบอย่าง, ผ / ู้รายงาน). A generated break where the glyphs are set solid
-  (:func:`_generated_breaks_in_words`) is dropped; spaces the document contains
+  (:func:`generated_breaks_in_words`) is dropped; spaces the document contains
   are glyphs of their own and are kept.
-* Acrobat's private-use glyphs, decomposed ำ and mark order are fixed by
-  :func:`parsers.thai_text.normalize`.
+* iText (the Royal Gazette) draws some tone marks and upper vowels as text of their
+  own, after the line or a space (หนา ๒ ่เลม): each mark out of place goes after the
+  consonant it is drawn on (:func:`_pdfium_mark_order`, ``mark_hosts``); LibreOffice
+  sometimes sorts a mark into another word (ศักดิ ... ต์ำแหน่ง), fixed the same way.
+* Acrobat's private-use glyphs, decomposed ำ, ำ followed by า and mark order are
+  fixed by :func:`parsers.thai_text.normalize`.
 
-A page with ruling lines, or whose repaired pypdfium2 text still looks damaged
-and scores low on :func:`parsers.thai_text.text_quality`, is also read with
-pdfplumber (same character-level repair, marks joined to their base glyph); the
-better-scoring text wins, and ruled tables come out as ``cell | cell`` lines. A page without a text
+The glyph-level repairs live in :mod:`parsers.thai_pdf_text`. A page with ruling
+lines, or whose repaired pypdfium2 text still looks damaged and scores low on
+:func:`parsers.thai_text.text_quality`, is also read with pdfplumber (same
+character-level repair, ``/ActualText`` honoured so LibreOffice's ำ clusters do not
+read ``ทำา``, marks joined to the glyph they are drawn on); the better-scoring text wins, and ruled tables come out as ``cell | cell`` lines. A page without a text
 layer is OCR'd with tesseract when it is installed. Pages are separated by a form
 feed line (``\\f``), as pdftotext does.
 
@@ -35,21 +40,30 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from areaplan.core.thai_text import (
     COMBINING_MARKS,
-    SARA_AA,
-    SARA_AM,
-    TONE_MARKS,
+    PUA_TO_THAI,
     count_misplaced_marks,
-    dictionary_share,
     normalize,
     text_quality,
 )
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.images import EXTENSIONS, sniff_image
+from areaplan.parsers.thai_pdf_text import (
+    TIGHT_GAP_EM,
+    TIGHT_OVERLAP_EM,
+    WORD_MARKER,
+    GlyphBox,
+    generated_breaks_in_words,
+    join_marks,
+    mark_hosts,
+    plumber_actual_text,
+    plumber_chars,
+    plumber_mark_hosts,
+    reordered,
+    repair_with_trials,
+)
 from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 logger = logging.getLogger(__name__)
@@ -69,19 +83,11 @@ PAGE_SEPARATOR = "\n\f\n"
 DEFAULT_LIMITS = ReadLimits()  # frozen, so one shared default is safe
 
 _PDFIUM_LOCK = threading.RLock()
-_THAI = "\u0e01-\u0e4e"
-_AA_AM = "\u0e32\u0e33"  # า ำ
-_RE_MARKER = re.compile(f"(?<=[{_THAI}]) (?=[{TONE_MARKS}]?[{_AA_AM}])")
-_RE_THAI_BREAK = re.compile(f"(?<=[{_THAI}])(?: |\r\n)(?=[{_THAI}])")
-TIGHT_GAP_EM = 0.05  # a generated break where the next glyph starts closer than this
-TIGHT_OVERLAP_EM = 0.15  # (or overlaps by less than this) is inside a word
-_RE_IT9_FONT = re.compile(r"IT(?:๙|9|\u00e0\u00b9\u0099)", re.IGNORECASE)  # TH SarabunIT๙ & co
+_MARKS = frozenset(COMBINING_MARKS) | {chr(cp) for cp, ch in PUA_TO_THAI.items() if ch in COMBINING_MARKS}
 _RE_CID = re.compile(r"\(cid:\d+\)")
 # private-use glyphs, lost glyphs, Thai TIS-620 bytes read as Latin-1 (legacy fonts)
 _RE_DAMAGE = re.compile("[\ue000-\uf8ff\ufffd]|\\(cid:\\d+\\)|[\u00c0-\u00fb]{3}")
 _RE_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_ASCII_TO_THAI_DIGIT = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-_MARKS = frozenset(COMBINING_MARKS)
 
 
 def read_pdf(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
@@ -160,118 +166,6 @@ def check_stream_sizes(data: bytes) -> None:
                 f"the PDF's streams inflate to more than {MAX_PDF_INFLATED // 2**20} MB "
                 "(decompression bomb?); not opened"
             )
-
-
-# --------------------------------------------------------------------------- Word SARA AM repair
-
-
-@dataclass
-class _Repair:
-    """Result of :func:`_repair_glyphs`: new text per glyph and what was found."""
-
-    texts: list[str]
-    markers: int = 0  # Word NIKHAHIT markers turned into ำ
-    flipped: int = 0  # lone ำ turned back into า
-    bug_fonts: set[str] = field(default_factory=set)  # fonts where every า reads ำ
-    unproven_fonts: set[str] = field(default_factory=set)  # other fonts with a lone ำ
-
-
-def _repair_glyphs(
-    texts: Sequence[str],
-    font_of: Callable[[int], str],
-    space_kind: Callable[[int], str],
-    flip_fonts: frozenset[str] = frozenset(),
-) -> _Repair:
-    """Undo Word's SARA AM encoding and TH SarabunIT๙ digits on a glyph sequence.
-
-    ``texts`` holds one string per glyph in drawing order. ``space_kind(i)`` tells
-    what the space at ``i`` is: ``"marker"`` (a real zero-width glyph: Word's
-    NIKHAHIT), ``"spurious"`` (inserted by the extractor) or ``"real"``.
-
-    1. marker [+ tone] + า/ำ -> [tone] + ำ; when the glyph read ำ, its font maps
-       every SARA AA to ำ (a "bug font"); a spurious space there is dropped;
-    2. in a bug font (or one of ``flip_fonts``), a lone ำ -> า;
-    3. ASCII digits in an IT๙ font -> Thai digits, as the page shows them.
-    """
-    out = list(texts)
-    rep = _Repair(out)
-    kept_am: set[int] = set()
-    joined = "".join(t if len(t) == 1 else "\ufffc" for t in texts)  # keep indices aligned
-    for m in _RE_MARKER.finditer(joined):
-        i = m.start()
-        kind = space_kind(i)
-        if kind == "real":
-            continue
-        out[i] = ""
-        if kind == "spurious":
-            continue
-        j = i + 1 if joined[i + 1] in _AA_AM else i + 2
-        if joined[j] == SARA_AM:
-            rep.bug_fonts.add(font_of(j))
-        out[j] = SARA_AM
-        kept_am.add(j)
-        rep.markers += 1
-    flip = rep.bug_fonts | flip_fonts
-    for i, t in enumerate(texts):
-        if t == SARA_AM and i not in kept_am:
-            font = font_of(i)
-            if font in flip:
-                out[i] = SARA_AA
-                rep.flipped += 1
-            else:
-                rep.unproven_fonts.add(font)
-        elif len(t) == 1 and "0" <= t <= "9" and _RE_IT9_FONT.search(font_of(i)):
-            out[i] = t.translate(_ASCII_TO_THAI_DIGIT)
-    return rep
-
-
-def _repair_with_trials(
-    texts: Sequence[str],
-    font_of: Callable[[int], str],
-    space_kind: Callable[[int], str],
-    render: Callable[[list[str]], str],
-    word_doc: bool,
-) -> tuple[str, _Repair]:
-    """Repair; in a Word document also flip fonts with no proof when the words say so.
-
-    A page can use a bug font without showing the marker that proves it. For each
-    such font, the words around its lone ำ are scored (dictionary share) as they
-    are and with ำ -> า; the flip is kept when it scores better.
-    Returns the normalised text and the repair that made it.
-    """
-    rep = _repair_glyphs(texts, font_of, space_kind)
-    if (word_doc or rep.markers) and rep.unproven_fonts:
-        flips: frozenset[str] = frozenset()
-        for font in sorted(rep.unproven_fonts):
-            trial = _repair_glyphs(texts, font_of, space_kind, flips | {font})
-            spans = [
-                _word_span(texts, i)
-                for i, t in enumerate(texts)
-                if t == SARA_AM and trial.texts[i] == SARA_AA and font_of(i) == font
-            ]
-            before = dictionary_share(normalize(_spans_text(rep.texts, spans)))
-            after = dictionary_share(normalize(_spans_text(trial.texts, spans)))
-            if after > before + QUALITY_MARGIN:
-                flips, rep = flips | {font}, trial
-                logger.debug(
-                    "font %s: every SARA AA reads SARA AM (%.2f > %.2f)", font, after, before
-                )
-    return normalize(render(rep.texts)), rep
-
-
-def _word_span(texts: Sequence[str], i: int, reach: int = 15) -> tuple[int, int]:
-    """Glyph range of the run of non-space glyphs around ``i`` (at most ``reach`` each way)."""
-    start = i
-    while start > 0 and i - start < reach and texts[start - 1].strip():
-        start -= 1
-    end = i + 1
-    while end < len(texts) and end - i < reach and texts[end].strip():
-        end += 1
-    return start, end
-
-
-def _spans_text(texts: Sequence[str], spans: list[tuple[int, int]]) -> str:
-    return " ".join("".join(texts[a:b]) for a, b in spans)
 
 
 # --------------------------------------------------------------------------- the reader
@@ -410,11 +304,15 @@ class _PdfReader:
         if len(raw) != textpage.count_chars():  # indices no longer match glyphs: text only
             return normalize(_RE_CONTROL.sub("", raw)), False
         tp = textpage.raw
-        dropped = _generated_breaks_in_words(tp, raw)
-        if not (self.word_doc or _RE_MARKER.search(raw) or re.search("[0-9]", raw)):
-            if dropped:
-                raw = "".join(ch for k, ch in enumerate(raw) if k not in dropped)
-            return normalize(_RE_CONTROL.sub("", raw)), False
+        dropped = generated_breaks_in_words(tp, raw)
+        order = _pdfium_mark_order(tp, raw, dropped)
+
+        def render(texts: list[str]) -> str:
+            kept = (texts[k] for k in order if k not in dropped)
+            return _RE_CONTROL.sub("", "".join(kept))
+
+        if not (self.word_doc or WORD_MARKER.search(raw) or re.search("[0-9]", raw)):
+            return normalize(render(list(raw))), False
         buf = ctypes.create_string_buffer(256)
         flags = ctypes.c_int()
         fonts: dict[int, str] = {}
@@ -442,10 +340,7 @@ class _PdfReader:
             size = pdfium_c.FPDFText_GetFontSize(tp, i) or 12.0
             return "marker" if math.hypot(x1 - x0, y1 - y0) < 0.15 * size else "real"
 
-        def render(texts: list[str]) -> str:
-            return _RE_CONTROL.sub("", "".join(t for k, t in enumerate(texts) if k not in dropped))
-
-        text, rep = _repair_with_trials(list(raw), font_of, space_kind, render, self.word_doc)
+        text, rep = repair_with_trials(list(raw), font_of, space_kind, render, self.word_doc)
         self.word_doc = self.word_doc or rep.markers > 0
         return text, bool(rep.markers or rep.flipped)
 
@@ -480,7 +375,7 @@ class _PdfReader:
         if page is None:
             return None
         try:
-            chars = list(page.chars)
+            chars = plumber_actual_text(plumber_chars(page))
             if not chars:
                 return None
             tables = _find_tables(page, chars)
@@ -490,9 +385,10 @@ class _PdfReader:
                 return "marker" if chars[k]["x1"] - chars[k]["x0"] < 0.01 else "real"
 
             def render(new_texts: list[str]) -> str:
-                return _layout(_join_marks(chars, new_texts), tables)
+                hosts = plumber_mark_hosts(chars, new_texts)
+                return _layout(join_marks(chars, new_texts, hosts), tables)
 
-            text, rep = _repair_with_trials(
+            text, rep = repair_with_trials(
                 texts, lambda k: chars[k].get("fontname", ""), space_kind, render, self.word_doc
             )
             self.word_doc = self.word_doc or rep.markers > 0
@@ -620,92 +516,95 @@ def is_watermark_only(raw: str) -> bool:
 
 def _looks_damaged(text: str) -> bool:
     """Cheap signs that extracted (already repaired and normalised) text is still broken."""
-    return bool(_RE_DAMAGE.search(text) or _RE_MARKER.search(text) or count_misplaced_marks(text))
+    return bool(_RE_DAMAGE.search(text) or WORD_MARKER.search(text) or count_misplaced_marks(text))
 
 
-def _generated_breaks_in_words(tp, raw: str) -> set[int]:
-    """Indices of the spaces and line breaks pdfium made up inside Thai words.
+def _pdfium_mark_order(tp, raw: str, dropped: set[int]) -> range | list[int]:
+    """Reading order of the glyphs of ``raw``: marks placed by coordinates on their base.
 
-    ``raw`` is the page's text (one character per pdfium index). pdfium generates
-    a space (FPDFText_IsGenerated) where a glyph starts well after the end of the
-    previous one, and a line break where a glyph's box does not overlap the
-    previous one vertically. LibreOffice draws Thai marks as zero-advance glyphs
-    that fool both tests:
-
-    * some upper marks (ป็ พื้ ปั ป่ ปิ) have their origin left of the end of their
-      base glyph; measured from the mark, the next glyph seems a word gap away,
-      though it starts exactly where the base glyph's advance ends (เป็ น);
-    * a mark drawn high above or below its base (ผู้) seems to be on another
-      line (ผ / ู้รายงาน).
-
-    A generated space or ``\\r\\n`` between Thai characters is dropped when the
-    next character is on the baseline of the base glyph before it (marks and
-    breaks already dropped are skipped) and the text is set solid: a next mark's
-    origin lies on the base glyph, a next glyph's origin and box start within
-    ``-TIGHT_OVERLAP_EM .. TIGHT_GAP_EM`` of the end of the base glyph's advance.
-    Kept: spaces the document draws as glyphs, any real gap (Word writes no space
-    glyphs; its narrowest justified word gaps measure about 0.13 em), real line
-    ends, rotated text, and a break after a non-Thai character.
+    iText (the Royal Gazette) draws some tone marks and upper vowels as text of their
+    own, after a space or at the end of the line (``หนา ๒ ่เลม``); each one goes
+    after the consonant whose box holds it (:func:`parsers.thai_pdf_text.mark_hosts`).
+    A space or line break pdfium generated next to a moved mark is dropped (added to
+    ``dropped``) when the glyphs either side of it are set solid.
     """
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    dropped: set[int] = set()
-    rect = pdfium_c.FS_RECTF()
-    x0, y0, x1, y1 = (ctypes.c_double() for _ in range(4))
-    for m in _RE_THAI_BREAK.finditer(raw):
-        start, nxt = m.start(), m.end()
-        if any(pdfium_c.FPDFText_IsGenerated(tp, k) != 1 for k in range(start, nxt)):
-            continue
-        base = start - 1
-        while base > 0 and (raw[base] in _MARKS or base in dropped):
-            base -= 1
-        if raw[base] in _MARKS or not "\u0e01" <= raw[base] <= "\u0e4e":
-            continue
-        if not (
-            pdfium_c.FPDFText_GetCharOrigin(tp, base, ctypes.byref(x0), ctypes.byref(y0))
-            and pdfium_c.FPDFText_GetCharOrigin(tp, nxt, ctypes.byref(x1), ctypes.byref(y1))
-            and pdfium_c.FPDFText_GetLooseCharBox(tp, base, ctypes.byref(rect))
-        ):
-            continue
-        advance_end = rect.right  # a loose box spans the glyph's advance
-        em = pdfium_c.FPDFText_GetFontSize(tp, nxt) or 12.0
-        if abs(y1.value - y0.value) >= TIGHT_OVERLAP_EM * em:
-            continue
-        low, high = advance_end - TIGHT_OVERLAP_EM * em, advance_end + TIGHT_GAP_EM * em
-        if raw[nxt] in _MARKS:
-            solid = x0.value - 0.01 <= x1.value < high
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+
+    loose = pdfium_c.FS_RECTF()
+
+    def box_of(i: int) -> GlyphBox | None:
+        """A mark's ink box; any other glyph's advance (its loose box), and the baseline."""
+        if abs(pdfium_c.FPDFText_GetCharAngle(tp, i)) > 0.01:  # rotated text, or no glyph
+            return None
+        if raw[i] in _MARKS:
+            if not pdfium_c.FPDFText_GetCharBox(
+                tp, i, *(ctypes.byref(v) for v in (left, right, bottom, top))
+            ):
+                return None
+        elif pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(loose)):
+            left.value, right.value = loose.left, loose.right
         else:
-            solid = (
-                low < x1.value < high
-                and pdfium_c.FPDFText_GetLooseCharBox(tp, nxt, ctypes.byref(rect))
-                and low < rect.left < high
-            )
-        if solid:
-            dropped.update(range(start, nxt))
-    return dropped
+            return None
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
+        size = pdfium_c.FPDFText_GetFontSize(tp, i) or 12.0
+        return GlyphBox(left.value, right.value, y.value, size)
+
+    hosts = mark_hosts(raw, box_of)
+    if not hosts:
+        return range(len(raw))
+    for mark in hosts:
+        for step in (-1, 1):
+            run, k = [], mark + step
+            while 0 <= k < len(raw) and abs(k - mark) < 64 and (k in hosts or raw[k] in " \r\n"):
+                if k not in hosts:
+                    run.append(k)
+                k += step
+            if run and all(_solid_around(tp, raw, r, hosts) for r in run):
+                dropped.update(run)
+    logger.debug("%d marks placed by coordinates moved to their base", len(hosts))
+    return reordered(raw, hosts)
 
 
-def _join_marks(chars: list[dict], texts: list[str]) -> list[dict]:
-    """pdfplumber chars with repaired ``texts``; combining marks joined to their base.
+def _solid_around(tp, raw: str, k: int, moved: dict[int, int]) -> bool:
+    """True when pdfium generated the break at ``k`` between glyphs set solid.
 
-    Zero-width marks sit a hair left of their base glyph, so pdfplumber's x-sort
-    puts them in the wrong order or in a word of their own; joined, they cannot move.
+    The glyphs either side are the nearest ones that are not whitespace nor moved marks
+    (nor, before it, marks);
+    they are set solid when the next one's origin or box starts within
+    ``-TIGHT_OVERLAP_EM .. TIGHT_GAP_EM`` of the end of the previous one's advance,
+    on the same line.
     """
-    out: list[dict] = []
-    for char, text in zip(chars, texts, strict=True):
-        if not text:
-            continue
-        if (
-            out
-            and all(ch in _MARKS for ch in text)
-            and abs(out[-1]["top"] - char["top"]) < char["size"] / 2
-        ):
-            out[-1]["text"] += text
-            continue
-        out.append({**char, "text": text})
-    return out
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    if pdfium_c.FPDFText_IsGenerated(tp, k) != 1:
+        return False
+    a, b = k - 1, k + 1
+    while a >= 0 and (a in moved or raw[a] in " \r\n" or raw[a] in _MARKS):
+        a -= 1  # back to the base glyph: a mark's box is not where its advance ends
+    while b < len(raw) and (b in moved or raw[b] in " \r\n"):
+        b += 1
+    if a < 0 or b >= len(raw):
+        return False
+    ra, rb = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
+    if not (
+        pdfium_c.FPDFText_GetLooseCharBox(tp, a, ctypes.byref(ra))
+        and pdfium_c.FPDFText_GetLooseCharBox(tp, b, ctypes.byref(rb))
+    ):
+        return False
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(tp, b, ctypes.byref(x), ctypes.byref(y))
+    em = pdfium_c.FPDFText_GetFontSize(tp, b) or 12.0
+    if abs(ra.bottom - rb.bottom) >= TIGHT_OVERLAP_EM * em:  # another line
+        return False
+    low, high = ra.right - TIGHT_OVERLAP_EM * em, ra.right + TIGHT_GAP_EM * em
+    return low < x.value < high or low < rb.left < high
 
 
 def _find_tables(page, chars: list[dict]) -> list:

@@ -420,6 +420,15 @@ def _apply_message_level(db: sqlite_utils.Database, message: int) -> None:
     db.execute("UPDATE parsed_messages SET status = ? WHERE message = ?", [status, message])
 
 
+def still_in_review(db: sqlite_utils.Database, message: int) -> bool:
+    """Whether ``message`` waits for a person once the decisions are applied (what a run counts)."""
+    subs = db.execute("SELECT needs_review, excluded FROM submissions WHERE message = ?", [message]).fetchall()
+    if subs:
+        return any(needs and not excluded for needs, excluded in subs)
+    row = db.execute("SELECT status FROM parsed_messages WHERE message = ?", [message]).fetchone()
+    return bool(row) and row[0] == "review"
+
+
 # --------------------------------------------------------------------------- the queue
 
 

@@ -5,7 +5,9 @@ about, so a rerun sends nothing twice:
 
 * ``ack``: ``message:<messages.id>``, one acknowledgement per stored message (all the
   submissions it carried are in the one reply);
-* ``reminder``: ``<campaign>/<period>/<province>/<before|after>``.
+* ``reminder``: ``<campaign>/<period>/<province>/<before|after>``;
+* ``decided``: ``submission:<submissions.key>``, one notice per submission, once a person
+  settled it after its acknowledgement went out (``acknowledge_decisions``).
 
 ``status``: ``sending`` (claimed by a run), ``sent``, ``failed`` (the next run retries),
 ``written`` (dry run: in the outbox; a dry run never blocks the real send), or
@@ -159,6 +161,87 @@ def ack_candidates(db: sqlite_utils.Database, kinds: tuple[str, ...], since: str
                 key=r["key"], campaign=r["campaign"], period=r["period"], province_code=r["province_code"],
                 province_th=r["province_th"], district_th=r["district_th"], image_count=r["image_count"] or 0,
                 needs_review=bool(r["needs_review"]), review_reasons=r["review_reasons"]) for r in rows),
+        ))
+    return out
+
+
+@dataclass(frozen=True)
+class DecidedCandidate:
+    """A submission a person settled after its acknowledgement: what the notice reports."""
+
+    submission_key: str
+    message: int
+    campaign: str
+    period: str
+    province_code: str | None
+    province_th: str | None
+    district_th: str | None
+    image_count: int
+    excluded: bool
+    disposition: str | None  # the newest confirm / not_submission / same_as, if any
+    same_as: str | None
+    changed: tuple[str, ...]  # the fields a person set
+    decided_at: str
+    sender: str | None
+    subject: str | None
+    message_id: str | None
+    references: str | None
+    ack_message_id: str | None  # our acknowledgement, for the thread
+    raw_header: bytes
+
+    @property
+    def key(self) -> str:
+        return f"submission:{self.submission_key}"
+
+
+_DECIDED_SQL = """
+SELECT s.key, s.message, s.campaign, s.period, s.province_code, p.name_th AS province_th,
+       d.name_th AS district_th, s.image_count, s.excluded, s.sender, s.subject, m.message_id, r.raw,
+       a.message_id AS ack_message_id,
+       (SELECT MAX(x.decided_at) FROM decisions x WHERE x.submission_key = s.key) AS decided_at
+FROM submissions s
+JOIN messages m ON m.id = s.message
+JOIN raw_messages r ON r.sha256 = m.sha256
+JOIN province_mail a ON a.kind = 'ack' AND a.key = 'message:' || s.message AND a.status IN ({acks})
+LEFT JOIN provinces p ON p.code = s.province_code
+LEFT JOIN districts d ON d.code = s.district_code
+WHERE s.campaign IN ({kinds}) AND s.key IS NOT NULL
+  AND (s.needs_review = 0 OR s.excluded = 1)
+  AND EXISTS (SELECT 1 FROM decisions x WHERE x.submission_key = s.key
+              AND x.decided_at >= COALESCE(a.sent_at, a.last_at))
+  AND NOT EXISTS (SELECT 1 FROM province_mail n WHERE n.kind = 'decided' AND n.key = 'submission:' || s.key
+                  AND n.status IN ('sent', 'suppressed'))
+ORDER BY s.message, s.id
+"""
+
+
+def decided_candidates(db: sqlite_utils.Database, kinds: tuple[str, ...], *,
+                       dry_run: bool = False) -> list[DecidedCandidate]:
+    """Settled submissions of ``kinds`` whose acknowledgement went out before a person decided.
+
+    A real send follows only an acknowledgement that was sent; a dry run also one written to
+    the outbox.
+    """
+    if not kinds:
+        return []
+    marks = ", ".join(f":k{i}" for i in range(len(kinds)))
+    acks = "'sent', 'written'" if dry_run else "'sent'"
+    out = []
+    for r in rows_as_dicts(db, _DECIDED_SQL.format(kinds=marks, acks=acks), {f"k{i}": k for i, k in enumerate(kinds)}):
+        decisions = rows_as_dicts(
+            db, "SELECT action, field, value FROM decisions WHERE submission_key = ? ORDER BY id", [r["key"]])
+        disposition = next((d for d in reversed(decisions)
+                            if d["action"] in ("confirm", "not_submission", "same_as")), None)
+        header = split_header(bytes(r["raw"]))[0]
+        out.append(DecidedCandidate(
+            submission_key=r["key"], message=r["message"], campaign=r["campaign"], period=r["period"],
+            province_code=r["province_code"], province_th=r["province_th"], district_th=r["district_th"],
+            image_count=r["image_count"] or 0, excluded=bool(r["excluded"]),
+            disposition=disposition["action"] if disposition else None,
+            same_as=disposition["value"] if disposition and disposition["action"] == "same_as" else None,
+            changed=tuple(dict.fromkeys(d["field"] for d in decisions if d["action"] == "set" and d["field"])),
+            decided_at=r["decided_at"], sender=r["sender"], subject=r["subject"], message_id=r["message_id"],
+            references=_header(header, b"references"), ack_message_id=r["ack_message_id"], raw_header=header,
         ))
     return out
 

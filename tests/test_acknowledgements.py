@@ -230,3 +230,97 @@ def test_an_smtp_server_that_is_down_leaves_the_reply_for_the_next_run(tmp_path)
     finally:
         server.stop()
     assert len(acks(sink)) == 1
+
+
+# --------------------------------------------------------------------------- after a decision
+
+DECISIONS = "acknowledge = true\nacknowledge_decisions = true"
+
+
+def notices(sink):
+    return [r.message for r in sink.received if r.message["X-Areaplan-Decided"]]
+
+
+def only_submission(db):
+    (key,) = [r[0] for r in db.execute("SELECT key FROM submissions")]
+    return key
+
+
+def test_a_settled_review_item_gets_one_notice_in_the_thread_saying_what_was_decided(tmp_path, smtp):
+    from areaplan.store.decisions import decide
+
+    config, db = setup(tmp_path, smtp, switch=DECISIONS)
+    mail = form_mail(tmp_path, LOPBURI, "ลพบุรี", "", at(29))  # no district: review
+    store(config, db, mail)
+    run_acknowledgements(config, db, since=SINCE)
+    (ack,) = acks(smtp)
+    key = only_submission(db)
+    run_acknowledgements(config, db, since=SINCE)
+    assert notices(smtp) == []  # nothing decided yet
+
+    decide(db, key, "set", by="สมศรี", field="district", value="อำเภอโคกสำโรง")
+    decide(db, key, "confirm", by="สมศรี")
+    run_acknowledgements(config, db, since=SINCE)
+    run_acknowledgements(config, db, since=SINCE)
+
+    (notice,) = notices(smtp)
+    assert notice["To"].addresses[0].addr_spec == LOPBURI
+    assert notice["In-Reply-To"] == f"<{mail[1]}>"
+    assert notice["References"].split()[-2:] == [f"<{mail[1]}>", ack["Message-ID"]]
+    body = text_part(notice)
+    assert "- อำเภอที่เสนอ: โคกสำโรง" in body and "- จังหวัด: ลพบุรี" in body
+    assert "แก้ไขข้อมูลต่อไปนี้ให้ถูกต้อง: อำเภอที่เสนอ" in body
+    assert [r["status"] for r in ledger(db, "decided")] == ["sent"]
+
+
+def test_a_submission_decided_not_to_be_one_is_told_so(tmp_path, smtp):
+    from areaplan.store.decisions import decide
+
+    config, db = setup(tmp_path, smtp, switch=DECISIONS)
+    store(config, db, form_mail(tmp_path, LOPBURI, "ลพบุรี", "", at(29)))
+    run_acknowledgements(config, db, since=SINCE)
+    decide(db, only_submission(db), "not_submission", by="สมศรี", note="เป็นหนังสือสอบถาม")
+    run_acknowledgements(config, db, since=SINCE)
+    (notice,) = notices(smtp)
+    assert "ไม่ใช่แบบรายงาน จึงไม่นับเป็นการส่งรายงาน" in text_part(notice)
+
+
+def test_no_notice_while_the_item_is_still_in_review_or_when_the_campaign_does_not_ask(tmp_path, smtp):
+    from areaplan.store.decisions import decide
+
+    sent = []
+    for folder, switch in (("asks", DECISIONS), ("not", "acknowledge = true")):
+        before = len(notices(smtp))
+        (tmp_path / folder).mkdir()
+        config, db = setup(tmp_path / folder, smtp, switch=switch)
+        store(config, db, form_mail(tmp_path / folder, LOPBURI, "ลพบุรี", "", at(29)))
+        run_acknowledgements(config, db, since=SINCE)
+        key = only_submission(db)
+        decide(db, key, "set", by="สมศรี", field="reporter", value="นายสมชาย ใจดี")  # still no district
+        run_acknowledgements(config, db, since=SINCE)
+        assert len(notices(smtp)) == before  # still in review: nothing to tell
+        decide(db, key, "set", by="สมศรี", field="district", value="โคกสำโรง")
+        decide(db, key, "confirm", by="สมศรี")
+        run_acknowledgements(config, db, since=SINCE)
+        sent.append(len(notices(smtp)) - before)
+    assert sent == [1, 0]  # only the campaign that asks
+
+
+def test_no_notice_without_an_acknowledgement_sent_first(tmp_path, smtp):
+    from areaplan.store.decisions import decide
+
+    config, db = setup(tmp_path, smtp, switch=DECISIONS)
+    store(config, db, form_mail(tmp_path, "stranger@example.net", "ลพบุรี", "", at(29)))
+    run_acknowledgements(config, db, since=SINCE)  # unknown sender: suppressed
+    decide(db, only_submission(db), "set", by="สมศรี", field="district", value="โคกสำโรง")
+    decide(db, only_submission(db), "confirm", by="สมศรี")
+    run_acknowledgements(config, db, since=SINCE)
+    assert smtp.received == [] and ledger(db, "decided") == []
+
+
+def test_acknowledge_decisions_without_acknowledge_is_a_configuration_error(tmp_path, smtp):
+    from areaplan.core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="acknowledge_decisions needs"):
+        config, db = setup(tmp_path, smtp, switch="acknowledge_decisions = true")
+        run_acknowledgements(config, db, since=SINCE)

@@ -126,3 +126,17 @@ def test_a_province_contact_must_be_an_address_under_a_province_code(tmp_path):
         load_province_contacts(load_config(write(tmp_path, '[provinces]\n"ลพบุรี" = ["a@b.go.th"]\n')))
     with pytest.raises(ConfigError, match="not an email address"):
         load_province_contacts(load_config(write(tmp_path, '[provinces]\n"16" = ["not an address"]\n')))
+
+
+def test_the_parse_budgets_come_from_the_config_and_are_checked(tmp_path):
+    from areaplan.app.parse_job import parse_settings
+    from areaplan.core.config import load_config
+    from areaplan.core.errors import ConfigError
+
+    path = tmp_path / "c.toml"
+    path.write_text("[parse]\nseconds_per_message = 20\nmemory_mb_per_message = 512\n")
+    settings = parse_settings(load_config(path))
+    assert (settings.seconds_per_message, settings.memory_per_message) == (20.0, 512 << 20)
+    path.write_text("[parse]\nmemory_mb_per_message = 8\n")
+    with pytest.raises(ConfigError, match="parse.memory_mb_per_message must be between 64"):
+        parse_settings(load_config(path))

@@ -75,6 +75,19 @@ def test_a_reparse_keeps_every_decision_and_applies_it_again(store):
     assert decisions.effects(db, "30")[0]["status"] == "applied"
 
 
+def test_a_reparse_counts_to_review_only_what_still_waits_for_a_person(store):
+    cfg, db = store
+    waiting = len(decisions.queue(db))
+    assert waiting >= 1
+    before = reparse_job(cfg, db, workers=1)
+    decisions.decide(db, "30", "set", field="district", value="8303", by="สมชาย")
+
+    after = reparse_job(cfg, db, workers=1)
+
+    assert f"{waiting} to review" in before
+    assert f"{len(decisions.queue(db))} to review" in after and len(decisions.queue(db)) == waiting - 1
+
+
 def test_every_change_of_a_decision_is_a_new_row_and_the_newest_counts(store):
     cfg, db = store
     decisions.decide(db, "30", "set", field="district", value="8301", by="a")

@@ -87,6 +87,22 @@ def test_an_inspector_sees_only_their_own_zone_on_the_board_and_queue(server):
     assert "ภูเก็ต" not in c.get("/-/desk/review").text
 
 
+def test_the_national_board_shows_the_country_map_coloured_like_the_status_view(server):
+    import html as _html
+
+    page = server.client("staff").get("/-/desk/board").text
+    tiles = dict(re.findall(r'data-province="(\d+)" data-status="([a-z_]*)"', page))
+    assert len(tiles) == 76
+    with sqlite3.connect(server.db) as con:
+        period = con.execute("SELECT period FROM campaign_periods WHERE campaign_id IN"
+                             " (SELECT id FROM campaigns WHERE kind = 'role_model') ORDER BY period DESC").fetchone()[0]
+        status = dict(con.execute("SELECT province_code, status FROM province_status WHERE period = ? AND"
+                                  " campaign_id IN (SELECT id FROM campaigns WHERE kind = 'role_model')", [period]))
+    assert status and {c: tiles[c] for c in status} == status
+    assert "ภาพรวมประเทศ" in _html.unescape(page)
+    assert "data-tile-map" not in server.client("inspector1").get("/-/desk/board?zone=1").text
+
+
 def test_only_staff_may_decide(server):
     for user in ("analyst", "inspector6"):
         c = server.client(user)

@@ -23,7 +23,8 @@ from rapidfuzz.distance import Levenshtein
 from areaplan.core.thai_text import COMBINING_MARKS, normalize, text_quality
 from areaplan.parsers import pdf as pdf_module
 from areaplan.parsers.errors import UnreadableAttachment
-from areaplan.parsers.pdf import _repair_glyphs, read_pdf
+from areaplan.parsers.pdf import read_pdf
+from areaplan.parsers.thai_pdf_text import generated_breaks_in_words, repair_glyphs
 from areaplan.parsers.types import ReadLimits, ReadResult
 
 DOCS = Path(__file__).parent / "data" / "real-docs"
@@ -224,7 +225,7 @@ def test_scanned_pdf_without_tesseract_is_flagged(monkeypatch):
 
 
 def repair(texts: list[str], fonts: list[str], kinds: dict[int, str]) -> str:
-    rep = _repair_glyphs(texts, lambda i: fonts[i], lambda i: kinds.get(i, "real"))
+    rep = repair_glyphs(texts, lambda i: fonts[i], lambda i: kinds.get(i, "real"))
     return "".join(rep.texts)
 
 
@@ -481,7 +482,7 @@ def test_only_generated_breaks_between_glyphs_set_solid_are_dropped(libreoffice_
     try:
         textpage = doc[0].get_textpage()
         raw = textpage.get_text_range()
-        dropped = pdf_module._generated_breaks_in_words(textpage.raw, raw)
+        dropped = generated_breaks_in_words(textpage.raw, raw)
         # the problems this guards against are really in the PDF ...
         assert "เป็ นแบบอย่าง" in raw and "ลงพื้ นที่" in raw and "ผ\r\nู้ป่ วย" in raw
         # ... every dropped character is whitespace pdfium made up, and dropping them

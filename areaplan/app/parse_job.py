@@ -12,11 +12,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from areaplan.core.bounded import MEMORY, TIMEOUT, BoundedWorkers, Budget, cpu_count
-from areaplan.core.config import Config
+from areaplan.core.config import Config, config_value
+from areaplan.core.errors import ConfigError
 from areaplan.core.reasons import Reason
 from areaplan.core.records import ParsedMessage
 from areaplan.parsers.pipeline import PARSER_VERSION, parse_raw
 from areaplan.parsers.types import ParseSettings
+from areaplan.store.decisions import still_in_review
 from areaplan.store.messages import raw_bytes
 from areaplan.store.parsed import all_messages, pending_messages, received_at_of, save_parsed
 
@@ -30,10 +32,21 @@ def parse_settings(cfg: Config) -> ParseSettings:
     """What parsing needs from the config (picklable, for worker processes)."""
     from areaplan.digest.settings import load_campaigns
 
+    t = cfg.section("parse") or {}
+    if not isinstance(t, dict):
+        raise ConfigError("[parse] must be a table (seconds_per_message, memory_mb_per_message)")
+    seconds = config_value(t, "seconds_per_message", float, "parse", ParseSettings.seconds_per_message)
+    memory_mb = config_value(t, "memory_mb_per_message", int, "parse", ParseSettings.memory_per_message >> 20)
+    if not 1 <= seconds <= 3600:
+        raise ConfigError(f"parse.seconds_per_message must be between 1 and 3600, not {seconds}")
+    if not 64 <= memory_mb <= 16384:
+        raise ConfigError(f"parse.memory_mb_per_message must be between 64 and 16384 (MB), not {memory_mb}")
     return ParseSettings(
         zone_overrides=tuple(sorted(cfg.zone_overrides.items())),
         senders=tuple(sorted(cfg.senders.items())),
         campaigns=tuple(load_campaigns(cfg)),
+        seconds_per_message=seconds,
+        memory_per_message=memory_mb << 20,
     )
 
 
@@ -77,10 +90,16 @@ def _received_at(db: sqlite_utils.Database, message: int) -> str:
 
 
 def _save(db: sqlite_utils.Database, message: int, pm: ParsedMessage, received_at: str) -> str:
-    """Save ``pm``; if even that fails, save the failure as a reason on the message."""
+    """Save ``pm``; if even that fails, save the failure as a reason on the message.
+
+    Returns the status a person sees: "review" only while the message still waits for one
+    after the decisions already made about it are applied.
+    """
     try:
         save_parsed(db, message, pm, received_at, PARSER_VERSION)
-        return pm.status
+        if still_in_review(db, message):
+            return "review"  # also a decision whose basis changed: a second look
+        return "settled" if pm.status == "review" else pm.status
     except Exception as err:  # noqa: BLE001 - e.g. a value the store refuses: recorded instead
         log.exception("saving what was read from message %s failed", message)
         failed = _failed(message, err)

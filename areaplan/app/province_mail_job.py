@@ -57,7 +57,11 @@ def run_acknowledgements(
     config: Config, db: sqlite_utils.Database, *, since: datetime | None = None,
     outbox: Path | None = None, dry_run: bool = False,
 ) -> mail.MailRun:
-    """Acknowledge every stored message of an ``acknowledge = true`` campaign not yet answered."""
+    """Acknowledge every stored message of an ``acknowledge = true`` campaign not yet answered.
+
+    With ``acknowledge_decisions = true`` also tell each sender, once, what a person decided
+    about a submission after its acknowledgement went out.
+    """
     campaigns = prepare_store(db, config)
     settings = ds.load_digest_settings(config)
     contacts = ds.load_province_contacts(config)
@@ -67,6 +71,7 @@ def run_acknowledgements(
     def work() -> mail.MailRun:
         mails, refused = mail.acknowledgements(db, campaigns, settings, contacts, config.senders,
                                                since.isoformat())
+        mails += mail.decision_notices(db, campaigns, settings, dry_run=smtp is None)
         suppressed = [("ack", c.key, next((s.province_code for s in c.submissions if s.province_code), None), why)
                       for c, why in refused]
         return mail.deliver(db, mails, suppressed, settings, smtp, outbox or (settings.outbox if smtp is None

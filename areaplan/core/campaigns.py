@@ -135,6 +135,7 @@ class Campaign:
     acknowledge: bool = False  # reply to each stored submission (off by default)
     remind_days_before: int | None = None  # reminders N days before the due date (None: off)
     remind_after: bool = False  # and one the day after the due date
+    acknowledge_decisions: bool = False  # and, once settled by a person, say what was decided
 
     def periods(self, through: date) -> tuple[CampaignPeriod, ...]:
         """The campaign's periods, monthly ones up to the month of ``through``.

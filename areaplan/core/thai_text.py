@@ -92,6 +92,9 @@ _RE_SPACE_BEFORE_MARK = re.compile(
     f"(?<=[{THAI_CONSONANTS}{COMBINING_MARKS}])[{_HSPACE}]+(?=[{COMBINING_MARKS}])"
 )
 _RE_SARA_AM = re.compile(f"{NIKHAHIT}([{TONE_MARKS}]?){SARA_AA}")
+# SARA AM is never followed by SARA AA: an extractor that read both glyphs of a ำ
+# drawn as NIKHAHIT + SARA AA (LibreOffice's clusters without their ActualText).
+_RE_AM_AA = re.compile(f"{SARA_AM}([{TONE_MARKS}]?){SARA_AA}")
 # The look-behind makes the scan start only where a run of marks starts: linear in a long run.
 _RE_TONE_BEFORE_VOWEL = re.compile(
     f"(?<![{TONE_MARKS}\u0e4c])([{TONE_MARKS}\u0e4c]++)([{ABOVE_VOWELS}{BELOW_VOWELS}]+)"
@@ -107,7 +110,8 @@ def normalize(text: str) -> str:
     """Return ``text`` as clean Thai: what a reader of the page would type.
 
     NFC; zero-width characters removed; Acrobat private-use glyphs mapped back
-    (:data:`PUA_TO_THAI`); NIKHAHIT [+ tone] + SARA AA composed to [tone] + SARA AM;
+    (:data:`PUA_TO_THAI`); NIKHAHIT [+ tone] + SARA AA composed to [tone] + SARA AM,
+    and SARA AM [+ tone] + SARA AA (never Thai: ``ทำา``) folded the same way;
     spaces wrongly put before a combining mark removed; an above/below vowel put
     before a tone mark; doubled vowels and tone marks removed (PyThaiNLP's
     ``remove_repeat_vowels``); runs of spaces collapsed and lines stripped. Line
@@ -119,6 +123,7 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _RE_SPACE_BEFORE_MARK.sub("", text)
     text = _RE_SARA_AM.sub(lambda m: m.group(1) + SARA_AM, text)
+    text = _RE_AM_AA.sub(lambda m: m.group(1) + SARA_AM, text)
     text = _RE_TONE_BEFORE_VOWEL.sub(r"\2\1", text)
     if any("\u0e00" <= ch <= "\u0e7f" for ch in text):
         text = remove_repeat_vowels(text)

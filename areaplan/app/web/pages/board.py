@@ -5,6 +5,8 @@ from __future__ import annotations
 from datasette.utils.asgi import Response
 
 from areaplan.app.web.common import page, render, require, store, zone_param
+from areaplan.app.web.country_map import country_map
+from areaplan.core.clock import today_bangkok
 from areaplan.store import desk
 
 
@@ -28,9 +30,10 @@ async def board(request, datasette):
             chosen = pick_period(summary, request.args.get("period"))
             provinces = desk.zone_provinces(db, zone, chosen["campaign_id"], chosen["period"])
         zones = desk.zones(db)
+        grid = country_map(db, today_bangkok()) if zone is None else None
     return await render(datasette, request, "desk_board.html",
                         {"summary": summary, "provinces": provinces, "zone": zone, "zones": zones,
-                         "chosen": chosen})
+                         "chosen": chosen, "map": grid})
 
 
 def pick_period(summary: list[dict], wanted: str | None) -> dict:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date
 
 from datasette.utils.asgi import Forbidden, NotFound, Response
-from markupsafe import Markup
 
 from areaplan.app.web.auth import may, role_of
 from areaplan.app.web.common import page, render, require, state, store
+from areaplan.app.web.country_map import country_map
 from areaplan.core.campaigns import CRITERIA_TH
 from areaplan.core.clock import today_bangkok
 from areaplan.store import selection as sel
@@ -57,26 +57,10 @@ async def national(request, datasette):
     campaign = _stage(datasette)
     with store(datasette) as db:
         choices = sel.national_choices(db, campaign)
-        grid = _map(db, today_bangkok())
+        grid = country_map(db, today_bangkok())
     return await render(datasette, request, "desk_selection.html", {
         "campaign": campaign, "deadline_th": _deadline_th(campaign), "choices": choices, "not_chosen": [c for c in choices if not c.province_code],
         "map": grid})
-
-
-def _map(db, on: date) -> Markup | None:  # noqa: ANN001
-    """The tile map of the nominating period (the digest's own grid), as of today."""
-    from areaplan.core.clock import end_of_day_utc
-    from areaplan.digest import tile_map
-    from areaplan.store.campaigns import all_periods
-    from areaplan.store.gazetteer import province_names
-    from areaplan.store.status import province_status_rows
-
-    periods = [p for p in all_periods(db) if p.kind == "role_model"]
-    if not periods:
-        return None
-    rows = province_status_rows(db, end_of_day_utc(on), periods[-1:])
-    grid = tile_map.tiles({r["province_code"]: r["status"] for r in rows}, province_names(db))
-    return Markup(tile_map.html_grid(grid))
 
 
 @page
