@@ -508,7 +508,7 @@ def is_watermark_only(raw: str) -> bool:
     """
     text = raw.strip()
     visible = sum(1 for ch in text if not ch.isspace())
-    if not text or visible > WATERMARK_MAX_CHARS or re.search(f"[{_THAI}]", text):
+    if not text or visible > WATERMARK_MAX_CHARS or re.search("[\u0e01-\u0e4e]", text):
         return False
     return bool(_RE_SCANNER_APP.search(text)) or visible <= 40
 

@@ -21,7 +21,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from areaplan.core.thai_text import COMBINING_MARKS, normalize, text_quality
-from areaplan.parsers import pdf as pdf_module
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.pdf import read_pdf
 from areaplan.parsers.thai_pdf_text import generated_breaks_in_words, repair_glyphs
