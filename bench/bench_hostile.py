@@ -4,6 +4,7 @@ Run from the repository root:
 
     python bench/bench_hostile.py                 # the three hostile messages + reparse of 5,000
     python bench/bench_hostile.py --messages 1000 # a smaller store
+    python bench/bench_hostile.py --office-only   # only the hostile spreadsheets
 
 Each hostile message (a 50 MB attachment, a PDF whose page inflates to 1 GiB, a DOCX of
 1e6 paragraphs) is parsed alone in a fresh worker process (``core.bounded``, the same
@@ -11,7 +12,8 @@ code the poll and reparse use); the worker's peak resident memory (VmHWM) and th
 time are printed with the outcome. Then a store of N messages is reparsed on two workers,
 printing the parent's and the workers' resident memory after 1,000 messages and at the
 end: memory flat in store size means the two figures stay close. Target: <= 300 MB peak
-per message. Inputs come from tests/hostile_kinds.py (which does not import areaplan).
+per message. Inputs come from tests/hostile_kinds.py and tests/office_files.py (which do
+not import areaplan).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import hostile_kinds as kinds  # noqa: E402
+import office_files  # noqa: E402
 
 from areaplan.app.parse_job import PRELOAD, _parse_task, reparse  # noqa: E402
 from areaplan.core.bounded import BoundedWorkers, Budget, rss_bytes  # noqa: E402
@@ -83,12 +86,30 @@ def reparse_memory(n: int, workers: int) -> None:
         print(f"reparse of {n}: parent peak {peak:.0f} MB")
 
 
+def office(settings: ParseSettings) -> None:
+    """Spreadsheets: a sheet of 1e6 rows, 24 MB of shared strings, a 1 GiB sheet (zip bomb),
+    an ODS row repeated a million times, a CSV of 1e6 rows."""
+    for label, name, data in (
+        ("XLSX of 1e6 rows", "rows.xlsx", office_files.xlsx_rows(1_000_000)),
+        ("XLSX with 24 MB shared strings", "strings.xlsx", office_files.xlsx_shared_strings(24)),
+        ("XLSX inflating to 1 GiB", "bomb.xlsx", office_files.xlsx_bomb(1.0)),
+        ("ODS form + 1e6 repeated rows", "form.ods", office_files.ods(
+            {"แบบฟอร์ม": office_files.layout_label_left(office_files.PLACES[0])})),
+        ("CSV of 1e6 rows", "rows.csv", office_files.csv_rows(1_000_000)),
+    ):
+        one(label, kinds.mail("แบบรายงาน", "แนบ", attachments=[(name, data)]), settings)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--messages", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--office-only", action="store_true", help="only the hostile spreadsheets")
     args = ap.parse_args()
     settings = ParseSettings()
+    office(settings)
+    if args.office_only:
+        return
     one("50 MB attachment", kinds.big_attachment_mail(), settings)
     one("PDF inflating to 1 GiB", kinds.mail("PDF", "แนบ", attachments=[("bomb.pdf", kinds.pdf_inflating_to())]),
         settings)

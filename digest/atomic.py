@@ -8,11 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from areaplan.core.files import umask_mode
+
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; renamed onto it on success, removed on failure."""
+    """A temporary path beside ``path``; renamed onto it on success, removed on failure.
+
+    The file ends with the mode the umask gives a new file (not mkstemp's 0600)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.fchmod(fd, umask_mode())
     os.close(fd)
     try:
         yield Path(tmp)

@@ -18,3 +18,11 @@ class SmtpLoginFailed(DigestError):
 
     transient = False
     exit_code = 2
+
+
+class SmtpConfigError(DigestError):
+    """The SMTP settings cannot work with this server (a port that speaks the other kind of TLS, or a
+    username for a server that offers no login): fix [smtp]; retrying will not help."""
+
+    transient = False
+    exit_code = 2

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from areaplan.core.campaigns import Campaign
+from areaplan.core.campaigns import Campaign, CampaignPeriod
 from areaplan.core.clock import end_of_day_utc
 from areaplan.digest.atomic import atomic_path
 from areaplan.store import campaigns
@@ -38,8 +38,22 @@ class Table:
     rows: list[dict[str, Any]]
 
 
-def export_tables(db: sqlite_utils.Database, on: date, stages: tuple[Campaign, ...] = ()) -> list[Table]:
-    """What an export contains, as of the end of the Thai day ``on``.
+def current_periods(periods: list[CampaignPeriod], on: date) -> list[CampaignPeriod]:
+    """The periods open on ``on`` (as the digest shows them) and, per campaign, the last one already
+    due (the month that just closed): what an export holds unless every period is asked for."""
+    started = [p for p in periods if p.opens_on <= on]
+    last_due: dict[str, CampaignPeriod] = {}
+    for p in started:
+        if p.due_on < on and (p.campaign_id not in last_due or p.due_on > last_due[p.campaign_id].due_on):
+            last_due[p.campaign_id] = p
+    keep = {id(p) for p in last_due.values()}
+    return [p for p in started if p.visible_until >= on or id(p) in keep]
+
+
+def export_tables(db: sqlite_utils.Database, on: date, stages: tuple[Campaign, ...] = (),
+                  all_periods: bool = False) -> list[Table]:
+    """What an export contains, as of the end of the Thai day ``on``: the status of the periods
+    open or just closed on that day (``all_periods``: every period opened by then).
 
     For each zone_selection campaign in ``stages``: every scorer's sheet and the results
     per nominee (Thai column names), as ``selection_scores`` / ``selection_results``
@@ -47,6 +61,8 @@ def export_tables(db: sqlite_utils.Database, on: date, stages: tuple[Campaign, .
     """
     cutoff = end_of_day_utc(on)
     periods = [p for p in campaigns.all_periods(db) if p.opens_on <= on]
+    if not all_periods:
+        periods = current_periods(periods, on)
     status_rows = st.province_status_rows(db, cutoff, periods)
     return [
         _table("submissions", st.submissions_for_export(db)),
@@ -145,10 +161,10 @@ def _column_letter(index: int) -> str:
 
 def export(
     db: sqlite_utils.Database, out_dir: Path, on: date, formats: tuple[str, ...] = ("csv", "xlsx"),
-    stages: tuple[Campaign, ...] = (),
+    stages: tuple[Campaign, ...] = (), all_periods: bool = False,
 ) -> list[Path]:
     """Write the export into ``out_dir``; returns the files written."""
-    tables = export_tables(db, on, stages)
+    tables = export_tables(db, on, stages, all_periods)
     paths: list[Path] = []
     if "csv" in formats:
         paths += write_csv(tables, out_dir)

@@ -8,6 +8,7 @@ end of that Thai day: mail received later is not counted) and returns one
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from areaplan.core.campaigns import Campaign, CampaignPeriod
 from areaplan.core.clock import end_of_day_utc
+from areaplan.core.reasons import REASONS
 from areaplan.store import campaigns, gazetteer, runs
 from areaplan.store import selection as sel
 from areaplan.store import status as st
@@ -191,7 +193,9 @@ def build_digests(
     periods = campaigns.visible_periods(db, on)
     titles = campaigns.campaign_titles(db)
     rows = st.province_status_rows(db, cutoff, periods)
-    review_all = [_review_item(r) for r in st.review_rows(db, cutoff)]
+    review_rows = st.review_rows(db, cutoff)
+    codes = st.reason_codes(db, sorted({r["message"] for r in review_rows if r["message"] is not None}))
+    review_all = [_review_item(r, codes) for r in review_rows]
     visible = {(p.kind, p.period) for p in periods}
     zone_info = gazetteer.zones(db)
 
@@ -289,12 +293,56 @@ def _line(r: dict[str, Any], on: date) -> ProvinceLine:
     )
 
 
-def _review_item(r: dict[str, Any]) -> ReviewItem:
+# The review queue's own lines (store.status: no province, unknown province, ...) carry an English
+# gloss for analysts; the digest is Thai only.
+QUEUE_REASONS_TH = {
+    st.REASON_NO_PROVINCE: "ระบุจังหวัดผู้ส่งไม่ได้",
+    st.REASON_UNKNOWN_PROVINCE: "รหัสจังหวัดไม่อยู่ในทะเบียนจังหวัด",
+    st.REASON_NO_ZONE: "จังหวัดนี้ไม่อยู่ในเขตตรวจราชการใด",
+    st.REASON_NO_CAMPAIGN: "ไม่ตรงกับรอบรายงานที่ตั้งค่าไว้",
+}
+# Codes whose evidence is a technical detail (an exception, a MIME defect class, the classifier's
+# explanation): kept on the desk and in the store, left out of the mail.
+TECHNICAL_EVIDENCE = frozenset({"message.undecodable", "message.defect", "parse.failed", "parse.timeout",
+                                "parse.memory", "campaign.unclear"})
+_NO_THAI = re.compile(r"^[^\u0e00-\u0e7f]*$")
+
+
+def reason_th(code: str, evidence: str, source: str = "") -> str:
+    """A review reason in Thai from the REASONS registry: its staff text with the evidence as read
+    from the mail; technical (non-Thai) detail is left out, and so is its placeholder."""
+    template = REASONS[code].th
+    if code in TECHNICAL_EVIDENCE:
+        evidence = ""
+    elif source and evidence.startswith(source) and evidence[len(source):].lstrip().startswith("("):
+        evidence = source  # "form.pdf (what the reader said)" -> "form.pdf"
+    else:  # drop parenthesised detail without Thai, innermost first
+        before = None
+        while before != evidence:
+            before = evidence
+            evidence = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _NO_THAI.match(m.group(1)) else m.group(0),
+                              evidence).strip()
+    if evidence:
+        return template.replace("{evidence}", evidence)
+    return re.sub(r"\s*[:(“]?\s*\{evidence\}\s*[)”]?", "", template).strip()
+
+
+def thai_reasons(message: int | None, lines: tuple[str, ...],
+                 codes: dict[tuple[int, str], tuple[str, str, str]]) -> tuple[str, ...]:
+    """Each stored line reworded from the registry when its code is known; the queue's own lines in Thai."""
+    out = []
+    for line in lines:
+        known = codes.get((message, line)) if message is not None else None
+        out.append(reason_th(*known) if known else QUEUE_REASONS_TH.get(line, line))
+    return tuple(dict.fromkeys(out))
+
+
+def _review_item(r: dict[str, Any], codes: dict[tuple[int, str], tuple[str, str, str]] | None = None) -> ReviewItem:
     return ReviewItem(
         item=r["item"], submission_id=r["submission_id"], message=r["message"], campaign=r["campaign"],
         period=r["period"], received_at=r["received_at"], province_code=r["province_code"],
         province_name=r["province_name_th"], zone=r["zone"], sender=r["sender"], subject=r["subject"],
-        reasons=split_reasons(r["reasons"]),
+        reasons=thai_reasons(r["message"], split_reasons(r["reasons"]), codes or {}),
         key=desk_key(r["submission_id"], r["message"]) if r["submission_id"] is not None else str(r["message"]),
     )
 

@@ -147,27 +147,38 @@ class _Formatter:
 
 
 def zone_subject(zd: ZoneDigest, settings: DigestSettings) -> str:
-    c = zd.counts
+    """Counted per campaign period ("อำเภอต้นแบบ ส่งแล้ว 3 จาก 6 · Best Practice เดือนมีนาคม ๒๕๖๔
+    ส่งแล้ว 2 จาก 6"): the zone's provinces are counted once for each, never added across them."""
+    fmt = _Formatter(settings)
     parts = [f"{settings.subject_prefix} {zd.name} สรุปรายงานประจำวันที่ "
              f"{thai_date(zd.on, settings.date_style, settings.thai_digits)}"]
-    parts.append(f"ส่งแล้ว {c.submitted} จาก {c.provinces}")
-    if c.missing:
-        parts.append(f"ยังไม่ส่ง {c.missing}")
+    for b in zd.periods:
+        label = CAMPAIGN_TH.get(b.period.kind, b.period.kind)
+        if KINDS[b.period.kind].period_rule == "monthly":
+            label += " " + fmt.period(b.period.kind, b.period.period)
+        part = f"{label} ส่งแล้ว {b.counts.submitted} จาก {b.counts.provinces}"
+        if b.counts.missing:
+            part += f" ยังไม่ส่ง {b.counts.missing}"
+        parts.append(part)
     if zd.review:
         parts.append(f"รอตรวจสอบ {len(zd.review)}")
     return " · ".join(parts).strip()
 
 
 def national_subject(nd: NationalDigest, settings: DigestSettings) -> str:
-    totals = [p.totals for p in nd.periods]
-    submitted = sum(t.submitted for t in totals)
-    provinces = sum(t.provinces for t in totals)
-    missing = sum(t.missing for t in totals)
+    """Like the zone subject: one count per campaign period, over the 76 provinces."""
+    fmt = _Formatter(settings)
     parts = [f"{settings.subject_prefix} สรุปรายงานระดับประเทศ ประจำวันที่ "
-             f"{thai_date(nd.on, settings.date_style, settings.thai_digits)}",
-             f"ส่งแล้ว {submitted} จาก {provinces}"]
-    if missing:
-        parts.append(f"ยังไม่ส่ง {missing}")
+             f"{thai_date(nd.on, settings.date_style, settings.thai_digits)}"]
+    for p in nd.periods:
+        t = p.totals
+        label = CAMPAIGN_TH.get(p.period.kind, p.period.kind)
+        if KINDS[p.period.kind].period_rule == "monthly":
+            label += " " + fmt.period(p.period.kind, p.period.period)
+        part = f"{label} ส่งแล้ว {t.submitted} จาก {t.provinces}"
+        if t.missing:
+            part += f" ยังไม่ส่ง {t.missing}"
+        parts.append(part)
     if nd.review_total:
         parts.append(f"รอตรวจสอบ {nd.review_total}")
     if nd.poll.failures_since:
@@ -175,28 +186,44 @@ def national_subject(nd: NationalDigest, settings: DigestSettings) -> str:
     return " · ".join(parts).strip()
 
 
-def render_zone(zd: ZoneDigest, settings: DigestSettings) -> Rendered:
+def late_subject(subject: str, settings: DigestSettings) -> str:
+    """The subject of a digest sent on a later day than its own: marked (ส่งล่าช้า) after the prefix."""
+    prefix = settings.subject_prefix
+    if prefix and subject.startswith(prefix):
+        return f"{prefix} (ส่งล่าช้า){subject[len(prefix):]}"
+    return f"(ส่งล่าช้า) {subject}"
+
+
+def render_zone(zd: ZoneDigest, settings: DigestSettings, late_on: date | None = None) -> Rendered:
     subject = zone_subject(zd, settings)
-    ctx = {"d": zd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS}
+    if late_on is not None:
+        subject = late_subject(subject, settings)
+    ctx = {"d": zd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS, "late_on": late_on}
     env = environment()
     return Rendered(zd.audience, subject, env.get_template("zone.txt").render(ctx),
                     env.get_template("zone.html").render(ctx))
 
 
-def render_national(nd: NationalDigest, settings: DigestSettings) -> Rendered:
+def render_national(nd: NationalDigest, settings: DigestSettings, late_on: date | None = None) -> Rendered:
     subject = national_subject(nd, settings)
+    if late_on is not None:
+        subject = late_subject(subject, settings)
     maps, images = [], []
     for i, np in enumerate(nd.periods):
         grid = tile_map.tiles(np.statuses, nd.province_names)
         cid = f"map-{i + 1}.{nd.on.isoformat()}@areaplan"
         maps.append({"grid": Markup(tile_map.html_grid(grid)), "legend": tile_map.legend(np.statuses), "cid": cid})
         images.append((cid, tile_map.png(grid)))
-    ctx = {"d": nd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS, "maps": maps}
+    ctx = {"d": nd, "subject": subject, "fmt": _Formatter(settings), "colours": STATUS_COLOURS, "maps": maps,
+           "late_on": late_on}
     env = environment()
     return Rendered(nd.audience, subject, env.get_template("national.txt").render(ctx),
                     env.get_template("national.html").render(ctx), tuple(images))
 
 
-def render_all(zone_digests: list[ZoneDigest], national: NationalDigest, settings: DigestSettings) -> list[Rendered]:
-    """Every zone's digest (zone 1 first), then the national one."""
-    return [render_zone(zd, settings) for zd in zone_digests] + [render_national(national, settings)]
+def render_all(zone_digests: list[ZoneDigest], national: NationalDigest, settings: DigestSettings,
+               late_on: date | None = None) -> list[Rendered]:
+    """Every zone's digest (zone 1 first), then the national one; ``late_on``: the later day on which
+    an earlier day's digest is sent (marked late in the subject and at the top of the body)."""
+    return ([render_zone(zd, settings, late_on) for zd in zone_digests]
+            + [render_national(national, settings, late_on)])

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from areaplan.core.port_probe import greeting_timeout, plain_greeting, speaks_tls_at_once
 from areaplan.digest.atomic import write_atomic
-from areaplan.digest.errors import SmtpLoginFailed
+from areaplan.digest.errors import SmtpConfigError, SmtpLoginFailed
 from areaplan.digest.message import build_message
 from areaplan.digest.render import Rendered
 from areaplan.digest.settings import DigestSettings, SmtpSettings
@@ -43,12 +44,21 @@ class Delivery:
     failed: list[str] = field(default_factory=list)
     unaddressed: list[str] = field(default_factory=list)  # audiences with no recipient configured
     written: list[Path] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # "date audience recipient": earlier days' failed sends, resent
+
+    def add_late(self, digest_date: str, other: Delivery) -> None:
+        """Fold in the retry of an earlier day's failed sends."""
+        self.late += [f"{digest_date} {label}" for label in other.sent]
+        self.failed += [f"{digest_date} {label}" for label in other.failed]
 
     def summary(self, digest_date: str) -> str:
         if self.written:
             return f"digest {digest_date}: wrote {len(self.written) // 2} digests to {self.written[0].parent}"
         text = (f"digest {digest_date}: {len(self.sent)} sent, {len(self.skipped)} already sent, "
                 f"{len(self.failed)} failed")
+        if self.late:
+            days = sorted({label.split(" ", 1)[0] for label in self.late})
+            text += f"; {len(self.late)} late digest(s) of {', '.join(days)} sent"
         if self.failed:
             text += " (will be retried by the next run)"
         if self.unaddressed:
@@ -84,17 +94,18 @@ def smtp_connection(smtp: SmtpSettings) -> Iterator[smtplib.SMTP]:
     if not smtp.verify_tls:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    client: smtplib.SMTP
-    if smtp.security == "ssl":
-        client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
-    else:
-        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+    client = _connect(smtp, context)
     try:
         client.ehlo()
         if smtp.security == "starttls":
             client.starttls(context=context)
             client.ehlo()
         if smtp.username:
+            if not client.has_extn("auth"):
+                raise SmtpConfigError(
+                    f"smtp.username is set but the SMTP server {smtp.host}:{smtp.port} offers no login (no AUTH "
+                    "after EHLO); remove smtp.username if this server needs none, or use the port and security "
+                    "that offer AUTH (587 with starttls, 465 with ssl)")
             try:
                 client.login(smtp.username, smtp.password or "")
             except smtplib.SMTPAuthenticationError as err:
@@ -110,6 +121,32 @@ def smtp_connection(smtp: SmtpSettings) -> Iterator[smtplib.SMTP]:
             client.close()
 
 
+def _connect(smtp: SmtpSettings, context: ssl.SSLContext) -> smtplib.SMTP:
+    """Connected, greeted; a port that speaks the other kind of TLS than ``security`` is an SmtpConfigError."""
+    quick = greeting_timeout(smtp.timeout)
+    try:
+        if smtp.security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=quick, context=context)
+        else:
+            client = smtplib.SMTP(smtp.host, smtp.port, timeout=quick)
+    except ssl.SSLCertVerificationError:
+        raise
+    except (ssl.SSLError, TimeoutError, smtplib.SMTPServerDisconnected) as err:
+        if smtp.security == "ssl" and plain_greeting(smtp.host, smtp.port).startswith(b"220"):
+            raise SmtpConfigError(
+                f'smtp: port {smtp.port} speaks plain SMTP first, but security = "ssl" expects TLS from the first '
+                'byte; set smtp.security = "starttls", or smtp.port = 465') from err
+        if smtp.security != "ssl" and speaks_tls_at_once(smtp.host, smtp.port):
+            raise SmtpConfigError(
+                f'smtp: port {smtp.port} expects TLS from the first byte, but security = "{smtp.security}"; '
+                'set smtp.security = "ssl", or smtp.port = 587 for STARTTLS') from err
+        raise
+    if client.sock is not None:
+        client.sock.settimeout(smtp.timeout)
+    client.timeout = smtp.timeout
+    return client
+
+
 def deliver(
     db: sqlite_utils.Database,
     rendered: list[Rendered],
@@ -118,8 +155,9 @@ def deliver(
     digest_date: str,
     *,
     resend: bool = False,
+    only: set[digest_sends.SendKey] | None = None,
 ) -> Delivery:
-    """Send each digest to each of its recipients that has not had it yet."""
+    """Send each digest to each of its recipients that has not had it yet (``only``: just these sends)."""
     result = Delivery()
     todo: list[tuple[Rendered, digest_sends.SendKey]] = []
     for r in rendered:
@@ -129,6 +167,8 @@ def deliver(
             continue
         for address in recipients:
             key = digest_sends.SendKey(digest_date, r.audience, address)
+            if only is not None and key not in only:
+                continue
             if digest_sends.claim(db, key, resend=resend):
                 todo.append((r, key))
             else:
@@ -141,7 +181,7 @@ def deliver(
         with smtp_connection(smtp) as client:
             for r, key in todo:
                 _send_one(db, client, r, key, settings, result)
-    except SmtpLoginFailed as err:
+    except (SmtpLoginFailed, SmtpConfigError) as err:
         _fail_rest(db, todo, result, str(err))
         raise
     except (smtplib.SMTPException, OSError) as err:

@@ -51,7 +51,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from areaplan.core.campaigns import DEFAULT_CAMPAIGNS, KINDS, Campaign, parse_month
-from areaplan.core.config import Config, ConfigError, secret
+from areaplan.core.config import (
+    WELL_KNOWN_SMTP,
+    Config,
+    ConfigError,
+    check_port_matches,
+    missing_secret,
+    secret,
+)
 from areaplan.core.config import config_value as _get
 
 SMTP_PASSWORD_ENV = "AREAPLAN_SMTP_PASSWORD"
@@ -86,6 +93,7 @@ class DigestSettings:
     outbox: Path = Path("var/outbox")
     max_review_items: int = 50
     recipients: Recipients = field(default_factory=Recipients)
+    retry_days: int = 3  # failed sends of the last N days are retried by the next run, marked late
     desk_base_url: str | None = None  # [desk].base_url: digest items link to their desk page
 
 
@@ -154,6 +162,9 @@ def load_digest_settings(cfg: Config) -> DigestSettings:
     if not 1 <= max_items <= 1000:
         raise ConfigError(f"digest.max_review_items must be between 1 and 1000, not {max_items}")
     reply_to = _get(t, "reply_to", str, "digest", "")
+    retry_days = _get(t, "retry_days", int, "digest", 3)
+    if not 0 <= retry_days <= 31:
+        raise ConfigError(f"digest.retry_days must be between 0 (never retry an earlier day) and 31, not {retry_days}")
     return DigestSettings(
         date_style=style,
         thai_digits=_get(t, "thai_digits", bool, "digest", True),
@@ -164,6 +175,7 @@ def load_digest_settings(cfg: Config) -> DigestSettings:
         outbox=outbox,
         max_review_items=max_items,
         recipients=_recipients(_get(t, "recipients", dict, "digest", {})),
+        retry_days=retry_days,
         desk_base_url=_desk_base_url(cfg),
     )
 
@@ -215,15 +227,14 @@ def load_smtp_settings(cfg: Config) -> SmtpSettings:
     port = _get(t, "port", int, "smtp", {"ssl": 465, "starttls": 587, "none": 25}[security])
     if not 1 <= port <= 65535:
         raise ConfigError(f"smtp.port must be between 1 and 65535, not {port}")
+    check_port_matches("smtp", port, security, WELL_KNOWN_SMTP)
     username = _get(t, "username", str, "smtp", "") or None
     password = None
     if username:
         password = secret(cfg, SMTP_PASSWORD_ENV, SMTP_PASSWORD_KEY)
         if not password:
-            raise ConfigError(
-                f"smtp.username is set but there is no password: set {SMTP_PASSWORD_ENV} or "
-                f"{SMTP_PASSWORD_KEY} in the secret file ([secrets].file)"
-            )
+            raise missing_secret(cfg, "smtp.username is set but there is no password", SMTP_PASSWORD_ENV,
+                                 SMTP_PASSWORD_KEY)
         if security == "none" and not _is_loopback(host):
             raise ConfigError(
                 f'smtp.security = "none" would send the password to {host} unencrypted; '

@@ -97,17 +97,18 @@ def html_grid(grid: list[Tile]) -> str:
         for c in range(N_COLS):
             t = at.get((r, c))
             if t is None:
-                cells.append(f'<td width="{TILE}" height="{TILE - 10}" style="padding:0;"></td>')
+                cells.append(f'<td height="{TILE - 10}" style="padding:0;"></td>')
                 continue
             bg, fg, label = t.style
             cells.append(
-                f'<td width="{TILE}" height="{TILE - 10}" align="center" valign="middle" bgcolor="{bg}" '
+                f'<td height="{TILE - 10}" align="center" valign="middle" bgcolor="{bg}" '
                 f'title="{escape(t.name)}: {escape(label)}" data-province="{t.code}" data-status="{t.status or ""}" '
                 f'style="background-color:{bg};color:{fg};font-size:12px;font-weight:bold;padding:0;'
                 f'border:2px solid #ffffff;">{escape(t.abbr)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return ('<table cellpadding="0" cellspacing="0" border="0" role="img" aria-label="แผนที่สถานะการส่งรายงาน 76 จังหวัด"'
-            ' style="border-collapse:collapse;margin:6px 0;" data-tile-map="1">' + "".join(rows) + "</table>")
+            f' width="100%" style="border-collapse:collapse;margin:6px 0;table-layout:fixed;max-width:{N_COLS * TILE}px;"'
+            ' data-tile-map="1">' + "".join(rows) + "</table>")
 
 
 @lru_cache(maxsize=4)

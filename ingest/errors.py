@@ -27,6 +27,12 @@ class ImapTlsError(IngestError):
     exit_code = 2
 
 
+class ImapPortMismatch(IngestError):
+    """``security`` does not match what the port speaks (STARTTLS to an IMAPS port, or the reverse)."""
+
+    exit_code = 2
+
+
 class ImapFolderError(IngestError):
     """A configured folder does not exist or cannot be opened: a configuration mistake."""
 

@@ -24,13 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+from imapclient.imapclient import SocketTimeout
 
 from areaplan.core.config import ImapAccount
+from areaplan.core.port_probe import greeting_timeout, plain_greeting, speaks_tls_at_once
 from areaplan.core.rfc822 import message_id_of
 from areaplan.ingest.errors import (
     ImapAuthError,
     ImapConnectError,
     ImapFolderError,
+    ImapPortMismatch,
     ImapTlsError,
     IngestError,
 )
@@ -79,7 +82,7 @@ def connect(account: ImapAccount, creds: Credentials) -> IMAPClient:
             port=account.port,
             ssl=account.security == "ssl",
             ssl_context=tls_context(account) if account.security != "none" else None,
-            timeout=account.timeout,
+            timeout=SocketTimeout(connect=greeting_timeout(account.timeout), read=account.timeout),
         )
         client._imap.debug = 0  # imaplib would format every literal for a discarded log record
         client.normalise_times = False
@@ -91,7 +94,11 @@ def connect(account: ImapAccount, creds: Credentials) -> IMAPClient:
             "set ca_file to your server's CA, or fix host"
         ) from err
     except ssl.SSLError as err:
+        _refuse_mismatch(account)
         raise ImapTlsError(f"TLS with {where} failed: {err}; check port and security") from err
+    except TimeoutError as err:
+        _refuse_mismatch(account)
+        raise ImapConnectError(f"cannot connect to {where}: no greeting in time ({err})") from err
     except (OSError, IMAPClientError, imaplib.IMAP4.error) as err:
         raise ImapConnectError(f"cannot connect to {where}: {err}") from err
     try:
@@ -125,6 +132,21 @@ def connect(account: ImapAccount, creds: Credentials) -> IMAPClient:
         _close(client)
         raise ImapConnectError(f"connection to {where} dropped during login: {err}") from err
     return client
+
+
+def _refuse_mismatch(account: ImapAccount) -> None:
+    """Raise ImapPortMismatch when the port speaks the other kind of connection than ``security`` says."""
+    where = f"imap.{account.name}"
+    if account.security == "ssl":
+        if plain_greeting(account.host, account.port).startswith((b"* OK", b"* PREAUTH", b"* BYE")):
+            raise ImapPortMismatch(
+                f'{where}: port {account.port} speaks plain IMAP, but security = "ssl" expects TLS from the '
+                f'first byte; set {where}.security = "starttls", or port = 993 for IMAPS')
+    elif speaks_tls_at_once(account.host, account.port):
+        raise ImapPortMismatch(
+            f'{where}: port {account.port} expects TLS from the first byte (IMAPS), but security = '
+            f'"{account.security}" waits for a plain greeting; set {where}.security = "ssl", '
+            'or port = 143 for STARTTLS')
 
 
 def _close(client: IMAPClient | None) -> None:

@@ -12,7 +12,14 @@ The text is read here from its XML tree, in document order:
   that holds them;
 * text boxes (``w:txbxContent``) after the paragraph that anchors them. The VML copy
   inside ``mc:Fallback`` is skipped, so a text box does not appear twice;
-* content controls (``w:sdt``), tracked insertions; no deleted text, no field codes.
+* content controls (``w:sdt``) as answers, but not their placeholder ("Click here to enter
+  text.": ``w:showingPlcHdr``, or Word's placeholder wording); legacy form fields as their
+  result (FORMTEXT: the runs between ``fldChar`` separate and end; FORMCHECKBOX as ☑/☐;
+  FORMDROPDOWN as the chosen entry); no field codes;
+* tracked changes as if accepted: insertions and moves in, deletions and moved-from text out,
+  a deleted table row left out, a deleted paragraph mark joining its paragraph to the next.
+  A document with changes pending gets the note reason ``attachment.changes_pending``;
+* comments are never text (they live in their own part, which is not read).
 
 After the body come footnotes and endnotes, then the text of headers and footers (each
 distinct line once). Pictures under ``word/media/`` become ExtractedImage values with
@@ -26,12 +33,14 @@ import io
 import logging
 import mimetypes
 import posixpath
+import re
 import time
 import zipfile
 import zlib
 
 from lxml import etree
 
+from areaplan.core.reasons import Reason
 from areaplan.parsers.archive import open_zip_checked, read_member
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.images import image_info
@@ -66,6 +75,13 @@ P, TBL, TR, TC, SDT, SDT_CONTENT = (
 T, TAB, BR, CR, TXBX = _w("t"), _w("tab"), _w("br"), _w("cr"), _w("txbxContent")
 TCPR, VMERGE, HMERGE, VAL = _w("tcPr"), _w("vMerge"), _w("hMerge"), _w("val")
 NOBREAK_HYPHEN, SYM, FLDCHAR = _w("noBreakHyphen"), _w("sym"), _w("fldChar")
+INS, DEL, MOVE_FROM, MOVE_TO = _w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")
+# Word's placeholder text of an empty content control, in the languages Thai offices use.
+_PLACEHOLDERS = re.compile(
+    r"^\s*(?:click (?:or tap )?(?:here )?to enter (?:a )?(?:text|date)\.?|choose an item\.?"
+    r"|คลิก(?:หรือแตะ)?(?:ที่นี่)?เพื่อ(?:ใส่|ป้อน)(?:ข้อความ|วันที่)|เลือกรายการ(?:\s?\.)?)\s*$",
+    re.IGNORECASE,
+)
 # Wingdings/Symbol glyphs that Thai forms use for tick boxes (w:sym w:char).
 _SYMBOLS = {
     "F0A8": "☐",
@@ -80,6 +96,7 @@ _SYMBOLS = {
     "F09F": "•",
     "F0B7": "•",
 }
+_CHANGES = {INS, DEL, MOVE_FROM, MOVE_TO}
 MC_FALLBACK = f"{{{MC}}}Fallback"
 MATH_T = f"{{{M}}}t"
 # Subtrees with no text a reader sees: properties, deleted text, field codes, moved-from.
@@ -146,17 +163,57 @@ def _xml_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return [i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith(media)]
 
 
-def refuse_dtds(zf: zipfile.ZipFile, limits: ReadLimits, deadline: float, what: str) -> None:
-    """Raise UnreadableAttachment if an XML part has a DOCTYPE or ENTITY declaration.
+# How an XML part starts, per the XML spec's appendix F: byte-order marks and the first
+# characters "<?" in each encoding family. Office writes UTF-8, sometimes UTF-16.
+_XML_STARTS = (
+    (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\x00<", "utf-32"), (b"<\x00\x00\x00", "utf-32"),
+    (b"\x00\x00<\x00", "utf-32"), (b"\x00<\x00\x00", "utf-32"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "ebcdic"),
+)
+_DECLARED = re.compile(r"""^\ufeff?<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_XML_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii"}
+_XML_PARTS = (".xml", ".rels", ".vml")
 
-    Word never writes either; they are how "billion laughs" and external-entity attacks
+
+def xml_encoding_problem(head: bytes) -> str | None:
+    """Why an XML part's encoding is refused (UTF-32, EBCDIC, an unusual declared encoding
+    in which DTD markers could hide), or None for UTF-8/UTF-16."""
+    family = "utf-8"
+    for start, name in _XML_STARTS:
+        if head.startswith(start):
+            family = name
+            break
+    if family in ("utf-32", "ebcdic"):
+        return f"is encoded as {family.upper()}"
+    text = head[:400].decode(family, "replace")
+    m = _DECLARED.match(text)
+    if m and m.group(1).lower().replace("_", "-") not in _XML_ENCODINGS:
+        return f"declares the encoding {m.group(1)}"
+    return None
+
+
+def refuse_dtds(zf: zipfile.ZipFile, limits: ReadLimits, deadline: float, what: str) -> None:
+    """Raise UnreadableAttachment if an XML part has a DOCTYPE or ENTITY declaration, or an
+    encoding other than UTF-8/UTF-16 (UTF-32, UTF-7, EBCDIC ... in which the markers hide).
+
+    Office never writes either; they are how "billion laughs" and external-entity attacks
     start. Each part is scanned as a stream (inflated size already checked by the caller).
     """
+    odd_encoding = None  # said after the scan: a DTD found anywhere is the reason given
     for info in _xml_members(zf):
         tail = b""
         try:
             with zf.open(info) as stream:
+                first = True
                 while chunk := stream.read(1 << 16):
+                    if first and odd_encoding is None and info.filename.lower().endswith(_XML_PARTS):
+                        problem = xml_encoding_problem(chunk[:512])
+                        if problem:
+                            odd_encoding = f"{what} part {info.filename} {problem}; not opened"
+                    first = False
                     window = tail + chunk
                     if any(m in window for m in _DTD_MARKERS):
                         raise UnreadableAttachment(
@@ -170,6 +227,8 @@ def refuse_dtds(zf: zipfile.ZipFile, limits: ReadLimits, deadline: float, what: 
                         )
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise UnreadableAttachment(f"{what} part {info.filename} is damaged ({exc})") from None
+    if odd_encoding:
+        raise UnreadableAttachment(odd_encoding)
 
 
 # --------------------------------------------------------------------------- text walker
@@ -182,13 +241,16 @@ class _Walker:
         self.deadline = deadline
         self.nodes = 0
         self.deep_tables = 0
+        self.changes = 0  # tracked changes seen (insertions, deletions, moves)
+        self.placeholders = 0  # content controls showing their placeholder
+        self.carry = ""  # text of a paragraph whose mark was deleted, for the next paragraph
 
     def _tick(self) -> None:
         self.nodes += 1
         if self.nodes % 500 == 0 and time.monotonic() > self.deadline:
             raise _TimeUp
 
-    def blocks(self, el: etree._Element, out: list[str], depth: int = 0) -> None:
+    def blocks(self, el, out: list[str], depth: int = 0) -> None:
         """Block-level children of ``el`` (body, cell, text box, header ...) into ``out``."""
         for child in el:
             tag = child.tag
@@ -200,20 +262,41 @@ class _Walker:
             elif tag == TBL:
                 self.table(child, out, depth + 1)
             elif tag == SDT:
-                content = child.find(SDT_CONTENT)
+                content = self.sdt_content(child)
                 if content is not None:
                     self.blocks(content, out, depth)
             elif tag in _CONTAINERS:
+                self.changes += tag in (INS, MOVE_TO)
                 self.blocks(child, out, depth)
+            elif tag in (DEL, MOVE_FROM):
+                self.changes += 1
             elif tag == _w("altChunk"):
                 out.append("[embedded document part (altChunk) not read]")
 
+    def sdt_content(self, sdt: etree._Element) -> etree._Element | None:
+        """A content control's content, or None while it shows its placeholder."""
+        props = sdt.find(_w("sdtPr"))
+        if props is not None and props.find(_w("showingPlcHdr")) is not None:
+            self.placeholders += 1
+            return None
+        content = sdt.find(SDT_CONTENT)
+        if content is not None and _PLACEHOLDERS.match("".join(t.text or "" for t in content.iter(T))):
+            self.placeholders += 1
+            return None
+        return content
+
     def paragraph(self, p: etree._Element, out: list[str], depth: int) -> None:
-        parts: list[str] = []
+        parts: list[str] = [self.carry]
+        self.carry = ""
         boxes: list[etree._Element] = []
         self._inline(p, parts, boxes)
         text = "".join(parts)
-        out.extend(text.split("\n"))
+        mark = p.find(f"{_w('pPr')}/{_w('rPr')}/{DEL}")
+        if mark is not None:  # its paragraph mark was deleted: accepted, it joins the next one
+            self.changes += 1
+            self.carry = text
+        else:
+            out.extend(text.split("\n"))
         self._boxes(boxes, out, depth)
 
     def _boxes(self, boxes: list[etree._Element], out: list[str], depth: int) -> None:
@@ -226,7 +309,11 @@ class _Walker:
     def _inline(self, el: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP:
+            if not isinstance(tag, str):
+                continue
+            if tag in _CHANGES:
+                self.changes += 1
+            if tag in _SKIP:
                 continue
             if tag == T or tag == MATH_T:
                 parts.append(child.text or "")
@@ -239,7 +326,11 @@ class _Walker:
             elif tag == SYM:
                 parts.append(_SYMBOLS.get((child.get(_w("char")) or "").upper(), ""))
             elif tag == FLDCHAR:
-                parts.append(_checkbox(child))
+                parts.append(_form_field(child))
+            elif tag == SDT:
+                content = self.sdt_content(child)
+                if content is not None:
+                    self._inline(content, parts, boxes)
             elif tag == TXBX:
                 boxes.append(child)
             elif tag == TBL:  # a block inside inline content (malformed, but seen)
@@ -266,6 +357,9 @@ class _Walker:
             return
         for tr in self._rows(tbl, TR):
             self._tick()
+            if tr.find(f"{_w('trPr')}/{DEL}") is not None:  # a deleted row: accepted, it is gone
+                self.changes += 1
+                continue
             cells: list[str] = []
             nested: list[str] = []
             for tc in self._rows(tr, TC):
@@ -296,15 +390,27 @@ class _Walker:
                 self._boxes(boxes, nested, depth)
             elif tag == TBL:
                 self.table(child, nested, depth + 1)
-            elif tag in (SDT, _w("customXml")):
+            elif tag in (SDT, _w("customXml"), INS, MOVE_TO):
                 inner: list[str] = []
-                self.blocks(child, inner, depth)
+                self.blocks([child] if tag == SDT else child, inner, depth)
                 texts.extend(t.strip() for t in inner)
+            elif tag in (DEL, MOVE_FROM):
+                self.changes += 1
         return " ".join(t for t in texts if t)
 
 
-def _checkbox(fld_char: etree._Element) -> str:
-    """☑/☐ for a legacy form check box (FORMCHECKBOX field), else ""."""
+def _form_field(fld_char: etree._Element) -> str:
+    """☑/☐ for a legacy check box (FORMCHECKBOX), the chosen entry of a drop-down
+    (FORMDROPDOWN: Word writes no result runs for it), else "" (a FORMTEXT's answer is in the
+    result runs that follow, read as ordinary text)."""
+    dropdown = fld_char.find(f"{_w('ffData')}/{_w('ddList')}")
+    if dropdown is not None:
+        entries = [e.get(VAL, "") for e in dropdown.findall(_w("listEntry"))]
+        chosen = dropdown.find(_w("result"))
+        if chosen is None:
+            chosen = dropdown.find(_w("default"))
+        index = int(chosen.get(VAL, "0")) if chosen is not None and (chosen.get(VAL) or "0").isdigit() else 0
+        return entries[index] if 0 <= index < len(entries) else ""
     box = fld_char.find(f"{_w('ffData')}/{_w('checkBox')}")
     if box is None:
         return ""
@@ -493,6 +599,17 @@ def _read_streamed(
     return result
 
 
+def _change_notes(walker: _Walker, result: ReadResult) -> None:
+    if walker.changes:
+        result.notes.append(f"{walker.changes} tracked change(s) pending: read as if accepted")
+        result.reasons.append(Reason("attachment.changes_pending", "attachment",
+                                     evidence=f"{walker.changes} แห่ง",
+                                     detail=f"{walker.changes} tracked changes read as accepted"))
+    if walker.placeholders:
+        result.notes.append(f"{walker.placeholders} content control(s) still showing their placeholder: "
+                            "not taken as answers")
+
+
 def read_docx(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
     """Read a .docx: kind "docx", text in document order, images from word/media.
 
@@ -519,6 +636,9 @@ def read_docx(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
             lines.extend(dict.fromkeys(ln for ln in margin_lines if ln.strip()))
         except _TimeUp:
             result.problems.append(f"stopped after {limits.max_seconds:.0f} s: text is incomplete")
+        if walker.carry:
+            lines.append(walker.carry)
+        _change_notes(walker, result)
         if walker.deep_tables:
             result.notes.append(f"tables nested deeper than {MAX_TABLE_NESTING} levels not read")
         _images(zf, limits, result)

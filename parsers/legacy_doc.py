@@ -525,6 +525,13 @@ def read_odt(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
     walker = _OdtText(deadline)
     lines: list[str] = []
     result = ReadResult(kind="odt", method="odt-xml")
+    changes = sum(len(tc) for tc in root.iter(f"{{{_TEXT}}}tracked-changes"))
+    if changes:  # the deletions live in text:tracked-changes (skipped): read as if accepted
+        from areaplan.core.reasons import Reason
+
+        result.notes.append(f"{changes} tracked change(s) pending: read as if accepted")
+        result.reasons.append(Reason("attachment.changes_pending", "attachment", evidence=f"{changes} แห่ง",
+                                     detail=f"{changes} tracked changes read as accepted"))
     try:
         walker.blocks(body if body is not None else root, lines)
     except TimeoutError:

@@ -93,6 +93,9 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
         text_left -= len(rec.text)
         rec.reasons = [Reason("attachment.unreadable", "attachment", evidence=f"{label} ({p})", detail=p, source=label)
                        for p in result.problems]
+        rec.reasons += [replace(r, evidence=f"{label} ({r.evidence})" if r.evidence else label, source=label)
+                        for r in result.reasons]
+        rec.sections, rec.cell_forms = list(result.sections), list(result.cell_forms)
         for member_name, member_data in result.members:
             if depth + 1 > limits.max_depth:
                 detail = f"{name}: archives nested deeper than {limits.max_depth}: {member_name} not read"

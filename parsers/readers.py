@@ -41,6 +41,10 @@ LABELS = {
     "docx": "Word document",
     "doc": "Word 97-2003 document",
     "odt": "OpenDocument text",
+    "xlsx": "Excel workbook",
+    "xls": "Excel 97-2003 workbook",
+    "ods": "OpenDocument spreadsheet",
+    "csv": "table file (CSV/TSV)",
     "rtf": "RTF document",
     "image": "image",
     "zip": "ZIP archive",
@@ -51,9 +55,6 @@ LABELS = {
 
 # Files a report could be in, that no reader here opens: a person should look (problem).
 _NOT_READ_DOCUMENTS = {
-    "xlsx": "spreadsheet not read (Excel)",
-    "xls": "spreadsheet not read (Excel 97-2003)",
-    "ods": "spreadsheet not read (OpenDocument)",
     "pptx": "presentation not read (PowerPoint)",
     "ppt": "presentation not read (PowerPoint 97-2003)",
     "odp": "presentation not read (OpenDocument)",
@@ -91,8 +92,9 @@ _EXTENSIONS = {
     ".heif": "image",
     ".avif": "image",
     ".txt": "text",
-    ".csv": "text",
-    ".tsv": "text",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
     ".text": "text",
     ".log": "text",
     ".htm": "html",
@@ -130,7 +132,10 @@ _CONTENT_TYPES = {
     "application/zip": "zip",
     "application/x-zip-compressed": "zip",
     "text/plain": "text",
-    "text/csv": "text",
+    "text/csv": "csv",
+    "text/tab-separated-values": "csv",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.ms-excel.sheet.macroenabled.12": "xlsx",
     "text/html": "html",
     "message/rfc822": "email",
     "application/vnd.ms-excel": "xls",
@@ -318,6 +323,31 @@ def _read_odt(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int
     return read_odt(data, limits)
 
 
+def _read_xlsx(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.spreadsheets import read_xlsx
+
+    return read_xlsx(data, limits)
+
+
+def _read_xls(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.spreadsheets import read_xls
+
+    return read_xls(data, limits)
+
+
+def _read_ods(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.odf import read_ods
+
+    return read_ods(data, limits)
+
+
+def _read_csv(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.spreadsheets import read_csv
+
+    _type, charset = _split_content_type(ctype)
+    return read_csv(data, name, charset, limits)
+
+
 def _read_image(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
     from areaplan.parsers.images import read_image
 
@@ -338,6 +368,10 @@ READERS: dict[str, Reader] = {
     "doc": _read_doc,
     "rtf": _read_rtf,
     "odt": _read_odt,
+    "xlsx": _read_xlsx,
+    "xls": _read_xls,
+    "ods": _read_ods,
+    "csv": _read_csv,
     "image": _read_image,
     "zip": _read_zip,
     "text": _read_text,

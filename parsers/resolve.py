@@ -25,7 +25,11 @@ class Candidate:
     form: object  # parsers.role_model_form.FormFields
     attachment: AttachmentRecord | None = None
 
-    def provenance(self, method: str, confidence: float | None = None) -> Provenance:
+    def provenance(self, method: str, confidence: float | None = None, field: str | None = None) -> Provenance:
+        """Where ``field`` was read; a form read from cells names the cell (``form cell แบบฟอร์ม!C4``)."""
+        cell = (getattr(self.form, "locations", None) or {}).get(field or "")
+        if cell:
+            method = f"{method} cell {cell}"
         if self.attachment is not None:
             return Provenance("attachment", self.attachment.part_index, self.attachment.filename, None,
                               "ocr" if self.ocr else method, confidence)
@@ -74,7 +78,8 @@ def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None
         if form.province_text:
             m = gaz.resolve_province(form.province_text)
             if m:
-                evidence.append(Evidence(f"the form ({best.source})", m, best.provenance("form", m.confidence)))
+                evidence.append(Evidence(f"the form ({best.source})", m,
+                                         best.provenance("form", m.confidence, "province")))
             else:
                 reasons.append(Reason("province.not_in_gazetteer", "province", evidence=form.province_text,
                                       source=best.source))

@@ -20,6 +20,7 @@ from a best-practice one and from everything else is :mod:`parsers.classify`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import unicodedata
@@ -66,6 +67,9 @@ class FormFields:
     coordinator_position: str | None = None
     phones: list[str] = field(default_factory=list)
     confidence_notes: list[str] = field(default_factory=list)
+    # Forms read from cells (``read_form_entries``): field name -> the cell it was read from
+    # ("แบบฟอร์ม!C4"). Empty for forms read from running text.
+    locations: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- patterns
@@ -916,17 +920,29 @@ def _split_by_headings(text: str) -> dict[int, str]:
     return out
 
 
+def _without_phone(value: str) -> str:
+    """A name line with the phone number that follows it cut off ("นางสาวสุดา มีสุข โทร. 081-234-5678",
+    "นายสมชาย ใจดี 0812345678"): from a phone label followed by digits, or from a run of 9+ digits."""
+    for m in _PHONE_LABEL.finditer(value):
+        if re.match(r"[\s:：.]*[0-9๐-๙(+]", value[m.end():]):
+            return value[: m.start()]
+    bare = re.search(r"(?<![0-9๐-๙])[0-9๐-๙+(][0-9๐-๙()\s\-]{8,}", value)
+    if bare and len(re.sub(r"[^0-9๐-๙]", "", bare.group())) >= 9:
+        return value[: bare.start()]
+    return value
+
+
 def _reporter_name(block: str) -> tuple[str | None, int]:
     """The name in parentheses under "ลงชื่อ" (or written after it); and where it ends."""
     for m in re.finditer(r"\(([^()\n]{0,120})\)", block):
-        value = _clean(m.group(1))
+        value = _clean(_without_phone(m.group(1)))
         if value and not _ROLE_WORDS.match(value) and re.search(r"[ก-ฮA-Za-z]{2}", value):
             return value, m.end()
     head = _SIGN_HEAD.match(block)
     if head is None:
         return None, 0
     inline = re.sub(r"\(?\s*ผู้\s?รายงาน\s*\)?", "", head.group("rest"))
-    value = _clean(_POSITION.split(inline, 1)[0])
+    value = _clean(_without_phone(_POSITION.split(inline, 1)[0]))
     if value and re.match(_TITLES, value):
         return value, head.end("rest")
     return None, 0
@@ -1046,4 +1062,284 @@ def _read(text: str, gaz: Gazetteer) -> FormFields:
         coordinator_position=coordinator_position,
         phones=r.phones(phones_from),
         confidence_notes=_dedupe(r.notes),
+    )
+
+
+# --------------------------------------------------------------------------- forms in cells
+#
+# A spreadsheet (or any grid) holds the form as label cells and value cells. The grid
+# reader (``parsers.cell_forms``) pairs them using the labels below and hands the pairs
+# over as ``LabelledValue`` values; :func:`read_form_entries` reads them into the same
+# ``FormFields`` as the text path, through the same gazetteer logic, with each answer's
+# cell in ``locations``.
+
+_CELL_LABELS: tuple[tuple[str, str], ...] = (
+    # (field, regex over the label with all whitespace removed), most specific first
+    ("coordinator_position", r"ตำแหน่ง(?:ของ)?ผู้ประสานงาน"),
+    ("district", r"(?:ได้)?(?:พิจารณา)?คัดเลือก(?:กิ่ง)?อำเภอ|(?:ชื่อ)?(?:กิ่ง)?อำเภอ(?:/เขต)?(?:ที่ได้รับ(?:การ)?คัดเลือก|ที่คัดเลือก|ที่เสนอ|ต้นแบบ"
+                 r"(?:\(?rolemodel\)?)?)?(?:\(?rolemodel\)?)?|อ\.|เขต/อำเภอ|district|amphoe|amphur"),
+    ("province", r"(?:ชื่อ)?จังหวัด|(?:ที่ทำการ)?ปกครองจังหวัด|ที่ทำการปกครองจ\.|จ\.|province|changwat"),
+    ("zone", r"เขต(?:ตรวจราชการ)?(?:กรมการปกครอง)?(?:ที่)?|(?:inspection)?zone"),
+    ("reporter", r"(?:ชื่อ)?(?:-?สกุล)?ผู้รายงาน|ลงชื่อ(?:ผู้รายงาน)?|ชื่อ-?(?:นาม)?สกุล(?:ผู้รายงาน)?|reporter"),
+    ("position", r"ตำแหน่ง(?:ผู้รายงาน)?|position"),
+    ("coordinator", r"(?:ชื่อ)?(?:-?สกุล)?ผู้ประสานงาน|coordinator|contact(?:person)?"),
+    ("phone", r"(?:หมายเลข|เบอร์)?(?:โทรศัพท์|โทร\.?)(?:มือถือ|เคลื่อนที่)?(?:/โทรสาร)?|เบอร์|มือถือ|โทรสาร"
+              r"|tel\.?|phone|mobile|fax"),
+)
+_CELL_LABEL_RES = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _CELL_LABELS)
+# Long labels: the narrative's and each criterion's heading, matched at the start of a cell.
+_NARRATIVE_LABEL = re.compile(
+    r"(?:(?:โดยมี)?ผลการ(?:ปฏิบัติ|ดำเนิน)งาน(?:ที่)?โดดเด่น|ผลงานที่โดดเด่น|รายละเอียดผลการ(?:ปฏิบัติ|ดำเนิน)งาน"
+    r"|รายละเอียด|narrative)"
+)
+_CELL_NUMBERING = re.compile(r"^(?:ข้อ(?:ที่)?)?[(]?[0-9๐-๙]{1,2}[.)]?")
+_LABEL_TAIL = " \t\n:：.…_·⋯*"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").strip(_LABEL_TAIL)
+
+
+def mentions_role_model(text: str) -> bool:
+    """True when ``text`` uses the campaign's own words (อำเภอต้นแบบ, Role Model)."""
+    return bool(_ROLE.search(text or ""))
+
+
+def cell_label_field(text: str) -> str | None:
+    """What a cell asks for, when the whole cell is one of the form's labels; else None.
+
+    ``"จังหวัด :"`` -> "province", ``"อำเภอที่ได้รับการคัดเลือก"`` -> "district",
+    ``"๒. การดำเนินการจัดเก็บข้อมูล"`` -> "criterion2"; ``"ขอนแก่น"`` -> None.
+    """
+    squashed = _squash(text)
+    if not squashed or len(squashed) > 120:
+        return None
+    for name, pattern in _CELL_LABEL_RES:
+        if pattern.fullmatch(squashed):
+            return name
+    if len(squashed) <= 90:
+        if _NARRATIVE_LABEL.match(squashed) and _narrative_inline(text) is None:
+            return "narrative"
+        bare = _CELL_NUMBERING.sub("", squashed)
+        for number, pattern in _CRITERIA_HEADINGS.items():
+            m = pattern.match(bare)
+            if m and len(bare) - m.end() <= 30:
+                return f"criterion{number}"
+    return None
+
+
+_INLINE_SEP = r"(?:\s*[:：]\s*|\s*[.…_·⋯]{2,}\s*|\s*…\s*|\s+)"
+
+
+def split_label_value(text: str) -> tuple[str, str, str] | None:
+    """(field, label, value) of a cell holding a label and its answer ("จังหวัด: ขอนแก่น").
+
+    The answer must follow a separator (a colon, dotted leader or space); a cell that is
+    only a label, or a name that merely starts like one (``อำเภอเมืองขอนแก่น``), gives None.
+    """
+    value_text = (text or "").strip()
+    if not value_text:
+        return None
+    narrative = _narrative_inline(value_text)
+    if narrative or cell_label_field(value_text):
+        return narrative
+    first_line = value_text.split("\n", 1)[0]
+    for name, pattern in _inline_patterns():
+        m = pattern.match(first_line)
+        if m and _clean(m.group("value")):
+            rest = value_text[len(first_line):]
+            return name, m.group("label").strip(), (m.group("value") + rest).strip()
+    return _narrative_inline(value_text)
+
+
+def _narrative_inline(text: str) -> tuple[str, str, str] | None:
+    """("narrative", label, answer) of a cell "ผลการปฏิบัติงานที่โดดเด่น … คือ <answer>"."""
+    m = re.match(r"^\s*(?P<label>" + _NARRATIVE_LABEL.pattern + r")[^\n:：]{0,60}?(?:[:：]|\s?(?:คือ|ได้แก่|ดังนี้))"
+                 r"(?P<value>.+)$", text or "", re.DOTALL)
+    if m and len(_clean(m.group("value"))) >= 5:
+        return "narrative", m.group("label"), m.group("value").strip()
+    return None
+
+
+@functools.cache
+def _inline_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per field, "label, separator, answer" (labels longest first, single spaces allowed)."""
+    out = []
+    for name, rx in _CELL_LABELS:
+        spaced = "|".join(_spaced(alt) for alt in _alternatives(rx))
+        out.append((name, re.compile(r"^\s*(?P<label>" + spaced + ")" + _INLINE_SEP + r"(?P<value>\S.*)$",
+                                     re.IGNORECASE | re.DOTALL)))
+    return tuple(out)
+
+
+def _alternatives(rx: str) -> list[str]:
+    """The top-level alternatives of a label regex (split on ``|`` outside groups)."""
+    out, depth, cur = [], 0, ""
+    for i, ch in enumerate(rx):
+        if ch == "(" and rx[i - 1 : i] != "\\":
+            depth += 1
+        elif ch == ")" and rx[i - 1 : i] != "\\":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return sorted(out, key=len, reverse=True)
+
+
+def _spaced(alt: str) -> str:
+    """A squashed-label regex made tolerant of single spaces between its Thai letters."""
+    return re.sub(r"([ก-๙])(?=[ก-๙])", r"\1 ?", alt)
+
+
+# The label each field is written with in the canonical text of a cell form: the labels the
+# text path knows best, so both paths read a value the same way.
+_CANONICAL_LABEL = {
+    "zone": "เขตตรวจราชการที่",
+    "province": "จังหวัด:",
+    "district": "อำเภอที่ได้รับการคัดเลือก:",
+    "narrative": "ผลการปฏิบัติงานที่โดดเด่น ตามหลักเกณฑ์การคัดเลือกฯ คือ",
+    "reporter": "ผู้รายงาน:",
+    "position": "ตำแหน่ง",
+    "coordinator": "ผู้ประสานงาน",
+    "coordinator_position": "ตำแหน่ง",
+    "phone": "หมายเลขโทรศัพท์",
+}
+_FIELD_ORDER = ("title", "zone", "province", "district", "narrative", "criterion1", "criterion2",
+                "criterion3", "criterion4", "reporter", "position", "coordinator", "coordinator_position",
+                "phone")
+
+
+def form_text(entries) -> str:
+    """The canonical text of a cell form: its headings, then one ``label value`` line per answer.
+
+    This is the text people see for the form and the text the text path reads.
+    """
+    lines: list[str] = []
+    ordered = sorted(entries, key=lambda e: _FIELD_ORDER.index(e.field) if e.field in _FIELD_ORDER else 99)
+    for e in ordered:
+        value = (e.value or "").strip()
+        if e.field == "title":
+            lines.append(value or e.label)
+        elif e.field.startswith("criterion"):
+            number = e.field[-1]
+            lines.append(f"{number}. {_squash(_CELL_NUMBERING.sub('', e.label.strip()))} {value}".rstrip())
+        else:
+            lines.append(f"{_CANONICAL_LABEL.get(e.field, e.label)} {value}".rstrip())
+    return "\n".join(lines)
+
+
+def _cell_value(text: str) -> str:
+    return _clean(text.replace("\n", " "))
+
+
+def _cell_phones(values: list[str]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        arabic = thai_digits_to_arabic(value)
+        hits = [_clean_phone(m.group(0)) for m in _PHONE.finditer(arabic)]
+        if not hits:
+            digits = re.sub(r"\D", "", arabic)
+            if re.fullmatch(r"[689]\d{8}|[2-7]\d{7}", digits):  # a number cell lost its leading 0
+                hits = ["0" + digits]
+        found += hits
+    return _dedupe(found)
+
+
+def _people(entries) -> dict[str, tuple[str, str]]:
+    """reporter/coordinator name and their positions, each with its cell; a bare ตำแหน่ง
+    belongs to the person label before it."""
+    out: dict[str, tuple[str, str]] = {}
+    person = "reporter"
+    for e in entries:
+        value = _cell_value(e.value)
+        if e.field in ("reporter", "coordinator"):
+            person = e.field
+            if value and e.field not in out:
+                name, position = _name_and_position(value)
+                if name:
+                    out[e.field] = (name, e.location)
+                if position:
+                    out.setdefault(f"{e.field}_position", (position, e.location))
+        elif e.field in ("position", "coordinator_position") and value:
+            key = "coordinator_position" if e.field == "coordinator_position" else f"{person}_position"
+            out[key] = (value, e.location)
+    return out
+
+
+def _where_read(entries, fieldname: str, text: str | None) -> str | None:
+    """The cell whose value holds ``text`` (the entry of ``fieldname`` first)."""
+    if not text:
+        return None
+    needle = re.sub(r"\s", "", text)
+    for wanted in (True, False):
+        for e in entries:
+            if (e.field == fieldname) == wanted and needle and needle in re.sub(r"\s", "", e.value or ""):
+                return e.location
+    return None
+
+
+def read_form_entries(entries, gazetteer: Gazetteer | None = None) -> FormFields:
+    """Read a form laid out in cells: ``entries`` are ``LabelledValue`` pairs (label, value, cell).
+
+    Province, district and zone go through the text path on the form's canonical text (the same
+    gazetteer rules, fuzzy matches noted); the people, phones and narrative are taken from their
+    own cells. ``locations`` names the cell of each answer. Never raises for odd input.
+    """
+    entries = list(entries or ())
+    gaz = gazetteer or Gazetteer.load()
+    try:
+        return _read_entries(entries, gaz)
+    except Exception:  # noqa: BLE001 - a reader bug must not lose the message
+        logger.exception("read_form_entries failed")
+        return FormFields(confidence_notes=["the form reader failed on this sheet; read it by hand"])
+
+
+def _read_entries(entries, gaz: Gazetteer) -> FormFields:
+    base = _read(form_text(entries), gaz)
+    filled = [e for e in entries if e.field != "title" and _cell_value(e.value)]
+    people = _people(entries)
+    narrative_cells = [e for e in filled if e.field == "narrative"]
+    criteria_cells = {int(e.field[-1]): _clean_block(e.value) for e in filled if e.field.startswith("criterion")}
+    narrative = "\n".join(_clean_block(e.value) for e in narrative_cells) or None
+    if criteria_cells and not narrative:
+        narrative = "\n".join(f"{n}. {v}" for n, v in sorted(criteria_cells.items()))
+    criteria = criteria_cells or (_split_numbered(thai_digits_to_arabic(narrative), narrative) if narrative else {})
+    if narrative and not criteria:
+        criteria = _split_by_headings(narrative)
+    phone_cells = [e for e in filled if e.field == "phone"]
+    phones = _cell_phones([e.value for e in phone_cells]) or base.phones
+    locations = {
+        name: loc
+        for name, loc in (
+            ("province", _where_read(entries, "province", base.province_text)),
+            ("district", _where_read(entries, "district", base.district_text)),
+            ("zone", _where_read(entries, "zone", base.zone_text)),
+            ("narrative", narrative_cells[0].location if narrative_cells else None),
+            ("criteria", next((e.location for e in filled if e.field.startswith("criterion")), None)
+             or (narrative_cells[0].location if narrative_cells and criteria else None)),
+            ("reporter_name", people.get("reporter", (None, None))[1]),
+            ("reporter_position", people.get("reporter_position", (None, None))[1]),
+            ("coordinator", people.get("coordinator", (None, None))[1]),
+            ("phones", phone_cells[0].location if phone_cells else None),
+        )
+        if loc
+    }
+    if not filled and any(e.field != "title" for e in entries):
+        notes = base.confidence_notes + ["the form is blank (labels without answers)"]
+    else:
+        notes = base.confidence_notes
+    return dataclasses.replace(
+        base,
+        narrative=narrative or base.narrative,
+        criteria=criteria or base.criteria,
+        reporter_name=people.get("reporter", (base.reporter_name,))[0],
+        reporter_position=people.get("reporter_position", (base.reporter_position,))[0],
+        coordinator_name=people.get("coordinator", (base.coordinator_name,))[0],
+        coordinator_position=people.get("coordinator_position", (base.coordinator_position,))[0],
+        phones=phones,
+        confidence_notes=_dedupe(notes),
+        locations=locations,
     )

@@ -18,7 +18,7 @@ from areaplan.core.records import ParsedMessage, Provenance, SubmissionRecord
 from areaplan.parsers.classify import classify
 from areaplan.parsers.defects import code_of
 from areaplan.parsers.resolve import Candidate, resolve_district, resolve_province
-from areaplan.parsers.role_model_form import read_form
+from areaplan.parsers.role_model_form import read_form, read_form_entries
 from areaplan.parsers.types import ParseSettings
 
 log = logging.getLogger(__name__)
@@ -60,11 +60,30 @@ def _candidates(pm: ParsedMessage, mime, reader) -> list[Candidate]:
         if text in seen or len(out) >= MAX_CANDIDATES:
             continue
         seen.add(text)
+        if rec is not None and rec.cell_forms:  # forms laid out in cells: one candidate per form
+            out.extend(_cell_candidates(source, rec)[: MAX_CANDIDATES - len(out)])
+            continue
         if rec is None:
             out.append(Candidate(source, text, ocr, reader(text)))
         else:
             out.append(Candidate(source, text, ocr, reader(text), rec))
     return out
+
+
+def _cell_candidates(source: str, rec) -> list[Candidate]:
+    """The forms of a spreadsheet, each read from its cells (``read_form_entries``); the text of
+    each is its canonical text (``rec.sections``)."""
+    texts = rec.sections if len(rec.sections) == len(rec.cell_forms) else [rec.text] * len(rec.cell_forms)
+    return [Candidate(source, text, rec.ocr, read_form_entries(entries), rec)
+            for text, entries in zip(texts, rec.cell_forms, strict=True)]
+
+
+def _blank_cell_form(candidates: list[Candidate]) -> Candidate | None:
+    """A spreadsheet form with its labels and no answers, when no text holds a filled form."""
+    if any(c.form.is_form and (c.form.district_text or c.form.narrative) for c in candidates):
+        return None
+    return next((c for c in candidates if c.attachment is not None and c.attachment.cell_forms
+                 and c.form.is_form and not (c.form.province_text or c.form.district_text)), None)
 
 
 def _score(c: Candidate) -> int:
@@ -97,8 +116,12 @@ def extract_submission(pm: ParsedMessage, mime, settings: ParseSettings, receive
     campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
     if mime.is_automatic:
         campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
-    pm.campaign, pm.campaign_reason = campaign, why
     reasons = _defect_reasons(pm)
+    blank = _blank_cell_form(candidates) if campaign != "other" else None
+    if blank is not None:  # a blank template sent around is not a submission
+        campaign, confidence, why = "other", 0.9, "a blank template (its blanks are empty)"
+        reasons.append(Reason("other.blank_template", "campaign", evidence=blank.source, detail=why))
+    pm.campaign, pm.campaign_reason = campaign, why
     if campaign == "other":
         if confidence < 0.5:
             reasons.append(Reason("campaign.unclear", "campaign", evidence=why))
@@ -132,10 +155,10 @@ def _submission(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, campa
             provenance["zone"] = Provenance("derived", method="gazetteer zone of the province")
     if best is not None:
         if district:
-            provenance["district"] = best.provenance("form", dconf)
+            provenance["district"] = best.provenance("form", dconf, "district")
         for name in ("reporter_name", "reporter_position", "narrative", "phones", "criteria"):
             if getattr(form, name, None):
-                provenance[name] = best.provenance("form")
+                provenance[name] = best.provenance("form", field=name)
     image_count = len({img.data for rec in pm.attachments for img in rec.images})
     return SubmissionRecord(
         campaign=campaign,

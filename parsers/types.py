@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from areaplan.core.records import ExtractedImage
+from areaplan.core.reasons import Reason
+from areaplan.core.records import ExtractedImage, LabelledValue
 
 __all__ = ["ExtractedImage", "ParseSettings", "ReadLimits", "ReadResult"]
 
@@ -48,6 +49,14 @@ class ReadResult:
     # For archives and forwarded mail: (filename, bytes) of members to read in turn.
     members: list[tuple[str, bytes]] = field(default_factory=list)
     ocr: bool = False  # text came from OCR (answers need an exact gazetteer match)
+    # Several forms in one file (one per sheet of a workbook, say): each section is read as a
+    # form of its own, making its own submission. Empty: ``text`` is searched for forms.
+    sections: list[str] = field(default_factory=list)
+    # Forms laid out in cells (spreadsheets): the answers of each form, with their cells.
+    cell_forms: list[tuple[LabelledValue, ...]] = field(default_factory=list)
+    # Coded reasons the reader raises itself (notes such as tracked changes pending); the
+    # pipeline adds the file name to their evidence.
+    reasons: list[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,19 @@ def record_failed(db: sqlite_utils.Database, key: SendKey, subject: str, error: 
     )
 
 
+def to_retry(db: sqlite_utils.Database, first: str, before: str) -> list[SendKey]:
+    """Sends of digest dates ``first`` <= date < ``before`` that failed, or whose run died while
+    sending (a claim older than ``STALE_CLAIM_MINUTES``): what the next run retries, marked late."""
+    stale = (datetime.now(UTC) - timedelta(minutes=STALE_CLAIM_MINUTES)).replace(microsecond=0).isoformat()
+    cur = db.execute(
+        "SELECT digest_date, audience, recipient FROM digest_sends WHERE digest_date >= ? AND digest_date < ?"
+        " AND (status = 'failed' OR (status = 'sending' AND last_attempt_at <= ?))"
+        " ORDER BY digest_date, audience, recipient",
+        [first, before, stale],
+    )
+    return [SendKey(*row) for row in cur.fetchall()]
+
+
 def sends_for(db: sqlite_utils.Database, digest_date: str) -> list[dict[str, object]]:
     """Every send row of one digest date (for reports and tests)."""
     cur = db.execute(

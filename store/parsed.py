@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from areaplan.core.clock import utcnow
+from areaplan.core.files import umask_mode
 from areaplan.core.reasons import Reason
 from areaplan.core.records import ExtractedImage, ParsedMessage
 from areaplan.store.current import refresh_current
@@ -77,6 +78,7 @@ def save_image(folder: Path, img: ExtractedImage) -> tuple[str, str]:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        os.fchmod(fd, umask_mode())  # readable as the umask allows, like the database beside it
         with os.fdopen(fd, "wb") as f:
             f.write(img.data)
             f.flush()

@@ -280,3 +280,16 @@ def submissions_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         WHERE s.excluded = 0
         ORDER BY julianday(s.received_at), s.id""", {})
 
+
+
+def reason_codes(db: sqlite_utils.Database, messages: list[int]) -> dict[tuple[int, str], tuple[str, str, str]]:
+    """(message, the Thai line stored for staff) -> (reason code, evidence, source), for the review reasons
+    of ``messages``: lets the digest word each line from the REASONS registry."""
+    out: dict[tuple[int, str], tuple[str, str, str]] = {}
+    for chunk in (messages[i:i + 500] for i in range(0, len(messages), 500)):
+        marks = ", ".join("?" for _ in chunk)
+        for message, text_th, code, evidence, source in db.execute(
+                f"SELECT message, text_th, code, COALESCE(evidence, ''), COALESCE(source, '') FROM reasons"
+                f" WHERE severity = 'review' AND message IN ({marks})", chunk):
+            out.setdefault((message, text_th), (code, evidence, source))
+    return out

@@ -433,8 +433,10 @@ def test_eml_attachment_gives_text_and_members() -> None:
 
 
 def test_unknown_files_note_or_problem() -> None:
-    r = read_attachment("budget.xlsx", "", make_zip({"xl/workbook.xml": b"<x/>"}))
-    assert r.kind == "unknown" and r.problems == ["ไฟล์ budget.xlsx: spreadsheet not read (Excel)"]
+    r = read_attachment("slides.pptx", "", make_zip({"ppt/presentation.xml": b"<x/>"}))
+    assert r.kind == "unknown" and r.problems == ["ไฟล์ slides.pptx: presentation not read (PowerPoint)"]
+    r = read_attachment("budget.xlsx", "", make_zip({"xl/workbook.xml": b"<x/>"}))  # read since issue 9
+    assert r.kind == "xlsx" and r.problems[0].startswith("ไฟล์ budget.xlsx: unreadable Excel workbook")
     r = read_attachment("smime.p7s", "application/pkcs7-signature", b"\x30\x82\x01\x00")
     assert r.kind == "unknown" and r.problems == [] and "not a document" in r.notes[0]
     r = read_attachment("winmail.dat", "application/ms-tnef", b"\x78\x9f\x3e\x22rest")

@@ -128,6 +128,110 @@ def test_a_province_contact_must_be_an_address_under_a_province_code(tmp_path):
         load_province_contacts(load_config(write(tmp_path, '[provinces]\n"16" = ["not an address"]\n')))
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "nearest"),
+    [
+        ('[[imap]]\nhost = "h"\nusername = "u"\nsecuirty = "ssl"\n', "imap[0].secuirty", "imap.security"),
+        ('[digest.recipents]\nnational = ["a@example.org"]\n', "digest.recipents", "digest.recipients"),
+        ('[schedul]\npoll_minutes = 5\n', "schedul", "schedule"),
+        ('[smtp]\nhost = "h"\nusername = "u"\ntimout = 5\n', "smtp.timout", "smtp.timeout"),
+        ('[[campaigns]]\nid = "bp"\nkind = "best_practice"\ntitle_th = "t"\nstart = "2021-01"\ndueday = 25\n',
+         "campaigns[0].dueday", "campaigns.due_day"),
+        ('[provinces]\n"16" = { emial = ["a@example.org"] }\n', "provinces.16.emial", "provinces.16.email"),
+    ],
+)
+def test_an_unknown_key_is_refused_naming_it_and_the_nearest_valid_key(tmp_path, text, key, nearest):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+
+    assert f'unknown key "{key}"' in str(err.value)
+    assert f'did you mean "{nearest}"' in str(err.value)
+
+
+def test_an_unknown_key_with_nothing_close_lists_the_valid_keys_of_its_table(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, '[store]\nzzz = 1\n'))
+
+    assert 'unknown key "store.zzz"' in str(err.value) and "valid keys here: db" in str(err.value)
+
+
+def test_an_unknown_key_on_the_command_line_is_exit_2_with_one_line_that_says_what_to_do(tmp_path):
+    p = write(tmp_path, '[digest.recipents]\nnational = ["planning@example.org"]\n')
+
+    result = run_cli("--config", str(p), "--db", str(tmp_path / "a.db"), "digest", "--dry-run")
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert 'unknown key "digest.recipents"' in result.stderr and '"digest.recipients"' in result.stderr
+    assert "Correct the spelling" in result.stderr
+
+
+def test_the_example_config_loads_with_every_stage(tmp_path, monkeypatch):
+    from areaplan.digest.settings import (
+        load_campaigns,
+        load_digest_settings,
+        load_province_contacts,
+        load_schedule,
+        load_smtp_settings,
+    )
+
+    monkeypatch.setenv("AREAPLAN_SMTP_PASSWORD", "x" * 16)
+    text = (Path(__file__).resolve().parent.parent / "config.example.toml").read_text(encoding="utf-8")
+    cfg = load_config(write(tmp_path, text))
+
+    assert [a.name for a in cfg.imap] == ["dopa"]
+    assert load_smtp_settings(cfg).port == 587
+    assert load_schedule(cfg).digest_hour == 7
+    assert len(load_campaigns(cfg)) == 3
+    assert load_digest_settings(cfg).retry_days == 3
+    assert load_province_contacts(cfg).cc_zone_inspectors is False
+
+
+def test_every_valid_key_is_documented_in_the_example_config():
+    from areaplan.core.config_keys import SCHEMA, Free, Tables
+
+    text = (Path(__file__).resolve().parent.parent / "config.example.toml").read_text(encoding="utf-8")
+    missing = []
+    for section, spec in SCHEMA.items():
+        keys = spec.keys if isinstance(spec, Tables) else ({} if isinstance(spec, Free) else spec)
+        if f"[{section}]" not in text and f"[[{section}]]" not in text:
+            missing.append(section)
+        missing += [f"{section}.{k}" for k in keys
+                    if f"{k} =" not in text and f"[{section}.{k}]" not in text]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ('[[imap]]\nhost = "h"\nusername = "u"\nsecurity = "starttls"\nport = 993\n', 'imap.account1.security = "ssl"'),
+        ('[[imap]]\nhost = "h"\nusername = "u"\nsecurity = "ssl"\nport = 143\n', 'imap.account1.security = "starttls"'),
+    ],
+)
+def test_security_that_contradicts_a_well_known_imap_port_is_refused_before_connecting(tmp_path, text, fix):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+
+    assert fix in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("security", "port", "fix"),
+    [("starttls", 465, 'smtp.security = "ssl"'), ("ssl", 587, 'smtp.security = "starttls"'),
+     ("none", 465, 'smtp.security = "ssl"')],
+)
+def test_security_that_contradicts_a_well_known_smtp_port_is_refused(tmp_path, security, port, fix):
+    from areaplan.digest.settings import load_smtp_settings
+
+    cfg = load_config(write(tmp_path, f'[smtp]\nhost = "127.0.0.1"\nsecurity = "{security}"\nport = {port}\n'))
+
+    with pytest.raises(ConfigError) as err:
+        load_smtp_settings(cfg)
+    assert fix in str(err.value)
+
+
 def test_the_parse_budgets_come_from_the_config_and_are_checked(tmp_path):
     from areaplan.app.parse_job import parse_settings
     from areaplan.core.config import load_config

@@ -126,7 +126,10 @@ def test_what_arrives_is_plain_text_and_html_with_the_zones_numbers(world):
     assert zone1.get_content_type() == "multipart/alternative"
     assert zone1["To"] == "inspector1@example.go.th"
     assert zone1["Subject"].startswith("[areaplan] เขตตรวจราชการที่ 1 สรุปรายงานประจำวันที่ ๒๙ มีนาคม ๒๕๖๔")
-    assert "ส่งแล้ว 5 จาก 12" in zone1["Subject"]  # 3 of 6 role-model selections + 2 of 6 March reports
+    # counted per campaign period, never added across them (was "ส่งแล้ว 5 จาก 12")
+    assert "อำเภอต้นแบบ ส่งแล้ว 3 จาก 6" in zone1["Subject"]
+    assert "Best Practice เดือนมีนาคม ๒๕๖๔ ส่งแล้ว 2 จาก 6" in zone1["Subject"]
+    assert "จาก 12" not in zone1["Subject"]
     assert zone1["Auto-Submitted"] == "auto-generated"
     text, html = text_part(zone1), html_part(zone1)
     assert "ส่งแล้ว 3/6 · ส่งช้า 0 · รอตรวจสอบ 1 · ยังไม่ส่ง 3" in text

@@ -6,7 +6,6 @@ Every trap listed in areaplan/core/gazetteer_data/README.md ("Matching notes") h
 from __future__ import annotations
 
 import dataclasses
-import time
 from importlib import resources
 
 import pytest
@@ -46,16 +45,15 @@ def test_codes_are_zero_padded_strings() -> None:
     assert all(len(d.code) == 4 and d.code[:2] == d.province_code for d in GAZ.districts)
 
 
-def test_loading_takes_under_50_ms() -> None:
-    best = min(_time_fresh_load() for _ in range(3))
-    assert best < 0.05, f"{best * 1000:.1f} ms"
-
-
-def _time_fresh_load() -> float:
+def test_a_fresh_load_reads_the_same_gazetteer_as_the_cached_one() -> None:
+    # (how long loading takes is measured by bench/bench_gazetteer.py, not asserted here)
+    cached = Gazetteer.load()
     gz._load_default.cache_clear()
-    start = time.perf_counter()
-    Gazetteer.load()
-    return time.perf_counter() - start
+    fresh = Gazetteer.load()
+
+    assert fresh is not cached
+    assert [p.code for p in fresh.provinces] == [p.code for p in cached.provinces]
+    assert [(d.code, d.name_th) for d in fresh.districts] == [(d.code, d.name_th) for d in cached.districts]
 
 
 def test_default_instance_is_cached_per_process() -> None:

@@ -306,7 +306,7 @@ def test_a_truncated_pdf_is_unreadable_or_reported_quickly():
         assert "damaged" in str(exc)
     else:
         assert result.problems or result.text
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < bound(10)  # AREAPLAN_TIME_SLACK x 10 s: bounded, not fast
 
 
 def test_a_huge_page_count_costs_bounded_time():
@@ -319,7 +319,7 @@ def test_a_huge_page_count_costs_bounded_time():
 def test_a_page_tree_repeating_one_page_is_read_up_to_max_pages():
     started = time.monotonic()
     result = read_pdf(build_pdf(page_count=20000, kids=20000), ReadLimits(max_pages=5))
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < bound(10)
     assert len(page_texts(result)) <= 5
 
 

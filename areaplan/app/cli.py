@@ -30,7 +30,8 @@ from areaplan.app.logs import configure_logging
     help="SQLite database; wins over [store].db. Env: AREAPLAN_DB. Default: var/areaplan.db.",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Silent on success (for cron): no summary on stdout, only errors on stderr.")
 @click.version_option(package_name="areaplan")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbose: int, quiet: bool) -> None:
@@ -48,7 +49,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, verbo
       areaplan --config /etc/areaplan/config.toml run
     """
     configure_logging(verbose, quiet)
-    ctx.obj = AppContext(config_path=config_path, db_override=db_path)
+    ctx.obj = AppContext(config_path=config_path, db_override=db_path, quiet=quiet, verbose=verbose)
 
 
 def _register() -> None:

@@ -25,6 +25,17 @@ class ExitError(click.ClickException):
         click.echo(f"areaplan: error: {self.format_message()}", err=True)
 
 
+def say(text: str) -> None:
+    """A run's summary on stdout, unless ``-q`` (cron mails whatever a job prints)."""
+    if not _quiet():
+        click.echo(text)
+
+
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and getattr(ctx.find_root().obj, "quiet", False))
+
+
 def friendly_errors(fn: F) -> F:
     """Known failures become ``areaplan: error: <what and what to do>`` and their exit code.
 
@@ -39,8 +50,9 @@ def friendly_errors(fn: F) -> F:
 
         try:
             return fn(*args, **kwargs)
-        except LockBusy as err:
-            click.echo(f"areaplan: skipped: {err}", err=True)
+        except LockBusy as err:  # not a failure: silent under -q
+            if not _quiet():
+                click.echo(f"areaplan: skipped: {err}", err=True)
             sys.exit(0)
         except ImportIncomplete as err:  # the summary still goes to stdout; each refusal to stderr
             click.echo(err.summary)

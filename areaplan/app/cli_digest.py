@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from areaplan.app.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors
+from areaplan.app.cli_common import EXIT_CONFIG, EXIT_FAILURE, ExitError, friendly_errors, say
 from areaplan.app.context import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,14 +24,12 @@ def digest_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from areaplan.digest.errors import DigestError, SmtpLoginFailed
+        from areaplan.digest.errors import DigestError
 
         try:
             return fn(*args, **kwargs)
-        except SmtpLoginFailed as err:
-            raise ExitError(str(err), EXIT_CONFIG) from None
-        except DigestError as err:
-            raise ExitError(str(err), EXIT_FAILURE) from None
+        except DigestError as err:  # 2: login refused or [smtp] cannot work with the server; 1: a failure
+            raise ExitError(str(err), EXIT_CONFIG if err.exit_code == EXIT_CONFIG else EXIT_FAILURE) from None
 
     return friendly_errors(wrapper)  # type: ignore[return-value]
 
@@ -70,7 +68,7 @@ def digest(app: AppContext, on: datetime | None, outbox: Path | None, dry_run: b
     from areaplan.app.digest_job import run_digest
 
     result = run_digest(app.config, app.db(), _day(on), outbox=outbox, resend=resend, dry_run=dry_run)
-    click.echo(result.summary)
+    say(result.summary)
     if not result.ok:
         sys.exit(EXIT_FAILURE)
 
@@ -115,13 +113,18 @@ def status(app: AppContext, on: datetime | None, zone: int | None, as_json: bool
               show_default=True, help="Folder to write into.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "both"]), default="both", show_default=True)
 @click.option("--date", "on", type=DATE, help="Status as of this Thai day (YYYY-MM-DD). Default: today.")
+@click.option("--all-periods", is_flag=True,
+              help="Status of every campaign period opened by that day, not only the current ones.")
 @click.pass_obj
 @digest_errors
-def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> None:
+def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None, all_periods: bool) -> None:
     """Write submissions and zone status for spreadsheets: CSV (UTF-8 with BOM) and XLSX.
 
     Files: submissions.csv, province_status.csv, zone_summary.csv, review_queue.csv
     and areaplan-DATE.xlsx with one sheet for each. Thai text opens correctly in Excel.
+    The status sheets hold the periods open on that day (those the digest shows) and
+    each campaign's last period already due; --all-periods for every one since the start.
+    Every submission is always in submissions. Files follow the umask (like any new file).
     With a zone_selection campaign configured, also selection_scores (every inspector's
     sheet) and selection_results (totals per nominee, the zone's choice), Thai headers.
 
@@ -129,6 +132,7 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
     Example:
       areaplan --db var/areaplan.db export --out ~/Desktop/areaplan
       areaplan --db var/areaplan.db export --format xlsx --date 2021-03-31
+      areaplan --db var/areaplan.db export --all-periods --out history/
     """
     from areaplan.app.digest_job import prepare_store
     from areaplan.core.clock import today_bangkok
@@ -138,7 +142,7 @@ def export(app: AppContext, out_dir: Path, fmt: str, on: datetime | None) -> Non
     db = app.db()
     stages = prepare_store(db, app.config, through=day)
     formats = ("csv", "xlsx") if fmt == "both" else (fmt,)
-    for path in write_export(db, out_dir, day, formats, stages):
+    for path in write_export(db, out_dir, day, formats, stages, all_periods):
         click.echo(str(path))
 
 
@@ -152,20 +156,34 @@ def run(app: AppContext) -> None:
     sends the digest daily at [schedule].digest_time (default "07:30", Thai time).
     Started after that time, it sends today's digest at once (each recipient still
     gets it once). Jobs never overlap. Stop it with SIGTERM or Ctrl-C: the running
-    job finishes, then it exits 0. Run it under systemd or another supervisor.
+    job finishes, no other starts, then it exits 0. Run it under systemd or another
+    supervisor. It logs to stderr: one line at start, one per job, one at stop (ISO
+    8601 times with offset); -q only errors, -v every stage's lines.
 
     \b
     Example:
       areaplan --config /etc/areaplan/config.toml run
-      areaplan --config config.toml -v run     # log every run to stderr
+      areaplan --config config.toml -v run     # also every stage's own lines
     """
     from areaplan.app.daemon import run_daemon
-    from areaplan.digest.settings import load_campaigns, load_digest_settings, load_schedule
+    from areaplan.app.jobs import checked_credentials
+    from areaplan.app.logs import daemon_lines_by_default
+    from areaplan.digest.settings import (
+        load_campaigns,
+        load_digest_settings,
+        load_schedule,
+        load_smtp_settings,
+        smtp_configured,
+    )
 
     config = app.config
-    load_schedule(config)  # fail fast on a bad config, before the daemon starts
+    load_schedule(config)  # fail fast on a bad config or a missing secret, before the daemon starts
     load_digest_settings(config)
     load_campaigns(config)
+    checked_credentials(config)
+    if smtp_configured(config):
+        load_smtp_settings(config)
+    daemon_lines_by_default(app.verbose, app.quiet, "areaplan.app.daemon")
     sys.exit(run_daemon(config))
 
 

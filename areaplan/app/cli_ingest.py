@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from areaplan.app.cli_common import friendly_errors, progress_bar
+from areaplan.app.cli_common import friendly_errors, progress_bar, say
 from areaplan.app.context import AppContext
 
 
@@ -33,7 +33,7 @@ def poll(app: AppContext, no_parse: bool) -> None:
     """
     from areaplan.app.jobs import poll_job
 
-    click.echo(poll_job(app.config, app.db(), parse=not no_parse))
+    say(poll_job(app.config, app.db(), parse=not no_parse))
 
 
 @click.command("import")
@@ -57,7 +57,7 @@ def import_(app: AppContext, paths: tuple[Path, ...], no_parse: bool) -> None:
 
     with progress_bar(count_messages(list(paths)), "importing") as bar:
         summary = import_job(app.config, list(paths), app.db(), progress=bar.update, parse=not no_parse)
-    click.echo(summary)
+    say(summary)
 
 
 COMMANDS = [poll, import_]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from areaplan.app.cli_common import friendly_errors, progress_bar
+from areaplan.app.cli_common import friendly_errors, progress_bar, say
 from areaplan.app.context import AppContext
 
 
@@ -42,7 +42,7 @@ def reparse(app: AppContext, pending: bool, workers: int | None) -> None:
     db = app.db()
     with progress_bar(message_count(db), "parsing") as bar:
         summary = reparse_job(app.config, db, pending_only=pending, workers=workers, progress=bar.update)
-    click.echo(summary)
+    say(summary)
 
 
 @click.command()

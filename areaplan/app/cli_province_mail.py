@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from areaplan.app.cli_common import say
 from areaplan.app.cli_digest import digest_errors
 from areaplan.app.context import AppContext
 
@@ -39,7 +40,7 @@ def acknowledge(app: AppContext, since: datetime | None, outbox: Path | None, dr
     from areaplan.app.province_mail_job import run_acknowledgements
 
     start = since.replace(tzinfo=UTC) if since else None
-    click.echo(run_acknowledgements(app.config, app.db(), since=start, outbox=outbox,
+    say(run_acknowledgements(app.config, app.db(), since=start, outbox=outbox,
                                     dry_run=dry_run).summary("acknowledge"))
 
 
@@ -63,7 +64,7 @@ def remind(app: AppContext, on: datetime | None, outbox: Path | None, dry_run: b
     """
     from areaplan.app.province_mail_job import run_reminders
 
-    click.echo(run_reminders(app.config, app.db(), on.date() if on else None, outbox=outbox,
+    say(run_reminders(app.config, app.db(), on.date() if on else None, outbox=outbox,
                              dry_run=dry_run).summary("remind"))
 
 

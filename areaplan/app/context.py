@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 class AppContext:
     config_path: str | None
     db_override: str | None
+    quiet: bool = False  # -q: nothing on stdout on success (cron mails only on failure)
+    verbose: int = 0
     _db: sqlite_utils.Database | None = field(default=None, repr=False)
 
     @cached_property

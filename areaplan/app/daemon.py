@@ -14,7 +14,8 @@ never overlap (a long poll delays the digest; it never runs beside it):
 ``max_instances=1`` and ``coalesce=True``: a run missed while the previous one
 was busy (or the machine slept) happens once, within ``misfire_grace_minutes``.
 Every run is logged with its one-line summary; a failed run is logged and the
-daemon goes on. SIGTERM or SIGINT stops it cleanly: the running job finishes
+daemon goes on. SIGTERM or SIGINT stops it cleanly: no job starts after the signal
+(not even one already queued behind the running one), the running job finishes
 (its transaction commits or rolls back), then the process exits 0.
 """
 
@@ -83,11 +84,17 @@ def province_mail_wanted(config: Config) -> bool:
     return any(c.acknowledge or c.remind_days_before is not None or c.remind_after for c in load_campaigns(config))
 
 
-def _logged(name: str, job: Job, config: Config) -> Callable[[], None]:
-    """``job(config)`` with its summary or failure logged; never raises into the scheduler."""
+def _logged(name: str, job: Job, config: Config, stopping: threading.Event | None = None) -> Callable[[], None]:
+    """``job(config)`` with its summary or failure logged (one line); never raises into the scheduler.
+
+    Once ``stopping`` is set (SIGTERM), a job that was queued but has not started does nothing.
+    """
 
     def run() -> None:
-        log.info("%s: starting", name)
+        if stopping is not None and stopping.is_set():
+            log.info("%s not started: the daemon is stopping", name)
+            return
+        log.debug("%s: starting", name)
         try:
             summary = job(config)
         except Exception as err:  # noqa: BLE001 - logged; the daemon must keep running
@@ -107,9 +114,10 @@ def build_scheduler(
     *,
     now: datetime | None = None,
     province_mail: Job | None = None,
+    stopping: threading.Event | None = None,
 ) -> BlockingScheduler:
     """The daemon's scheduler, jobs added, not started. ``poll``/``digest``/``province_mail``
-    replace the real jobs."""
+    replace the real jobs; once ``stopping`` is set no job starts any more."""
     sched = load_schedule(config)
     tz = sched.tz
     now = (now or datetime.now(tz)).astimezone(tz)
@@ -117,14 +125,14 @@ def build_scheduler(
     once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": sched.misfire_grace_seconds}
     if poll is not None or config.imap:
         scheduler.add_job(
-            _logged("poll", poll or default_poll, config),
+            _logged("poll", poll or default_poll, config, stopping),
             IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
             id="poll", name="poll", next_run_time=now, **once,
         )
     else:
         log.warning("no [[imap]] account in the config: the daemon only sends digests "
                     "(add one to poll; see config.example.toml)")
-    digest_run = _logged("digest", digest or default_digest, config)
+    digest_run = _logged("digest", digest or default_digest, config, stopping)
     scheduler.add_job(
         digest_run,
         CronTrigger(hour=sched.digest_hour, minute=sched.digest_minute, timezone=tz),
@@ -133,7 +141,7 @@ def build_scheduler(
     if province_mail is not None or province_mail_wanted(config):
         # acknowledgements soon after each poll; reminders come due once a day (each sent once)
         scheduler.add_job(
-            _logged("province-mail", province_mail or default_province_mail, config),
+            _logged("province-mail", province_mail or default_province_mail, config, stopping),
             IntervalTrigger(seconds=max(1, round(sched.poll_minutes * 60)), timezone=tz),
             id="province-mail", name="province-mail", next_run_time=now + timedelta(seconds=30), **once,
         )
@@ -148,23 +156,31 @@ def _past_digest_time(now: datetime, sched: ScheduleSettings) -> bool:
 
 
 def run_daemon(config: Config, poll: Job | None = None, digest: Job | None = None) -> int:
-    """Run until SIGTERM/SIGINT; returns the exit status (0 after a clean stop)."""
-    scheduler = build_scheduler(config, poll, digest)
+    """Run until SIGTERM/SIGINT; returns the exit status (0 after a clean stop).
+
+    On the signal: no job starts any more (the scheduler is paused, and a job already queued
+    behind the running one, such as the catch-up digest, returns at once), the running job
+    finishes, then the scheduler shuts down.
+    """
+    from areaplan.app.logs import set_log_timezone
+
     stopping = threading.Event()
+    scheduler = build_scheduler(config, poll, digest, stopping=stopping)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         if stopping.is_set():
             return
         stopping.set()
-        log.info("received %s: finishing the running job, then stopping", signal.Signals(signum).name)
+        log.info("areaplan run: received %s: finishing the running job, starting no other",
+                 signal.Signals(signum).name)
         if scheduler.running:
+            scheduler.pause()
             scheduler.shutdown(wait=True)  # waits for a running job; start() then returns
 
-    if not log.isEnabledFor(logging.DEBUG):  # APScheduler's own INFO lines say nothing ours do not
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     sched = load_schedule(config)
-    log.info("areaplan run: polling every %s minutes, digest daily at %02d:%02d %s",
+    set_log_timezone(sched.timezone)
+    log.info("areaplan run: started; polling every %s minutes, digest daily at %02d:%02d %s",
              f"{sched.poll_minutes:g}", sched.digest_hour, sched.digest_minute, sched.timezone)
     try:
         if not stopping.is_set():

@@ -88,14 +88,41 @@ def run_digest(
             delivery = Delivery(written=write_outbox(rendered, outbox or settings.outbox, settings, on.isoformat()))
         else:
             delivery = deliver(db, rendered, settings, smtp, on.isoformat(), resend=resend)
+            retry_earlier_days(db, settings, smtp, on, delivery)
     except BaseException as err:
         finish_run(db, run, "failed", RunCounts(), f"digest {on}: failed: {err}", error=f"{type(err).__name__}: {err}")
         raise
     summary = delivery.summary(on.isoformat())
     finish_run(db, run, "partial" if delivery.failed else "ok", RunCounts(), summary,
                error="; ".join(delivery.failed[:20]) or None)
-    log.info(summary)
+    log.debug(summary)  # printed by the CLI, logged by the daemon: once
     return DigestResult(on, delivery, summary)
+
+
+def retry_earlier_days(
+    db: sqlite_utils.Database, settings: ds.DigestSettings, smtp: ds.SmtpSettings, on: date, delivery: Delivery,
+) -> None:
+    """Resend, marked late, each send of the ``settings.retry_days`` days before ``on`` that failed
+    (or whose run died while sending) to a recipient still configured; the rest stays as it was."""
+    from datetime import timedelta
+
+    from areaplan.digest.model import build_digests
+    from areaplan.digest.render import render_all
+    from areaplan.digest.send import deliver
+    from areaplan.store.digest_sends import to_retry
+
+    if settings.retry_days == 0:
+        return
+    keys = to_retry(db, (on - timedelta(days=settings.retry_days)).isoformat(), on.isoformat())
+    for day in sorted({k.digest_date for k in keys}):
+        wanted = {k for k in keys if k.digest_date == day}
+        audiences = {k.audience for k in wanted}
+        zone_digests, national = build_digests(db, date.fromisoformat(day), settings.max_review_items)
+        rendered = [r for r in render_all(zone_digests, national, settings, late_on=on) if r.audience in audiences]
+        late = deliver(db, rendered, settings, smtp, day, only=wanted)
+        log.info("digest %s: %d late send(s) retried on %s, %d failed again", day, len(late.sent), on,
+                 len(late.failed))
+        delivery.add_late(day, late)
 
 
 def digest_job(

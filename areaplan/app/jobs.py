@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from areaplan.app.logs import register_secret
 from areaplan.app.runner import run_job
-from areaplan.core.config import Config, ConfigError, ImapAccount, secret
+from areaplan.core.config import Config, ConfigError, ImapAccount, missing_secret, secret
 from areaplan.ingest.errors import ImportIncomplete
 from areaplan.store.runs import RunCounts
 
@@ -33,6 +33,21 @@ def credentials_for(cfg: Config, account: ImapAccount) -> Credentials:
     register_secret(password)
     register_secret(token)
     return Credentials(password=password, oauth2_token=token)
+
+
+def checked_credentials(cfg: Config) -> dict[str, Credentials]:
+    """Every account's credentials, refused before any connection (or DNS lookup) when one is missing."""
+    creds = {}
+    for account in cfg.imap:
+        c = credentials_for(cfg, account)
+        if account.auth == "xoauth2" and not c.oauth2_token:
+            raise missing_secret(cfg, f"imap.{account.name}: no OAuth2 access token",
+                                 account.secret_name("oauth2_token"), f"imap.{account.name}.oauth2_token")
+        if account.auth == "password" and not c.password:
+            raise missing_secret(cfg, f"imap.{account.name}: no password", account.secret_name("password"),
+                                 f"imap.{account.name}.password")
+        creds[account.name] = c
+    return creds
 
 
 def parse_pending_into(db: sqlite_utils.Database, counts: RunCounts, cfg: Config) -> None:
@@ -57,7 +72,7 @@ def poll_job(cfg: Config, db: sqlite_utils.Database | None = None, parse: bool =
         raise ConfigError(
             "no [[imap]] account in the config; add one (see config.example.toml) or use `areaplan import`"
         )
-    creds = {a.name: credentials_for(cfg, a) for a in cfg.imap}
+    creds = checked_credentials(cfg)
     db = db or open_db(cfg.db)
 
     def work(counts: RunCounts) -> None:

@@ -49,7 +49,7 @@ def _recorded(db: sqlite_utils.Database, kind: str, work) -> mail.MailRun:  # no
     summary = result.summary(kind)
     finish_run(db, run, "partial" if result.failed else "ok", RunCounts(), summary,
                error="; ".join(result.failed[:20]) or None)
-    log.info(summary)
+    log.debug(summary)  # printed by the CLI, logged by the daemon: once
     return result
 
 

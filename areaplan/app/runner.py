@@ -42,7 +42,7 @@ def run_job(db: sqlite_utils.Database, db_path: Path, kind: str, work: Callable[
             # Some inputs refused (import), the rest done: "partial", with what was refused.
             finish_run(db, run, "partial" if counts.refused else "ok", counts, summary,
                        error="; ".join(counts.refused)[:2000] or None)
-            log.info(summary)
+            log.debug(summary)  # the CLI prints it, the daemon logs it: once
             return summary
     except LockBusy as err:
         record_skipped(db, kind, str(err))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from areaplan.core.config_keys import check_keys
 from areaplan.core.errors import ConfigError
 
 DEFAULT_DB = "var/areaplan.db"
@@ -100,6 +101,25 @@ def config_value(
 _get = config_value
 
 
+# What the well-known ports speak: implicit TLS ("ssl") or plain text first ("starttls"/"none").
+WELL_KNOWN_IMAP = {993: "ssl", 143: "plain"}
+WELL_KNOWN_SMTP = {465: "ssl", 587: "plain", 25: "plain"}
+
+
+def check_port_matches(where: str, port: int, security: str, well_known: dict[int, str]) -> None:
+    """Refuse ``security`` on a well-known port that speaks the other kind (STARTTLS to 993, SSL to 143)."""
+    speaks = well_known.get(port)
+    if speaks is None or (speaks == "ssl") == (security == "ssl"):
+        return
+    tls_port = next(p for p, s in well_known.items() if s == "ssl")
+    plain_port = next(p for p, s in well_known.items() if s == "plain")
+    if speaks == "ssl":
+        raise ConfigError(f'{where}: port {port} expects TLS from the first byte, but security = "{security}"; '
+                          f'set {where}.security = "ssl", or {where}.port = {plain_port} for STARTTLS')
+    raise ConfigError(f'{where}: port {port} speaks plain text first (STARTTLS), but security = "ssl"; '
+                      f'set {where}.security = "starttls", or {where}.port = {tls_port} for TLS from the start')
+
+
 def _imap_account(t: dict[str, Any], index: int, base: Path) -> ImapAccount:
     where = f"imap[{index}]"
     name = _get(t, "name", str, where, default=f"account{index + 1}")
@@ -120,6 +140,7 @@ def _imap_account(t: dict[str, Any], index: int, base: Path) -> ImapAccount:
             raise ConfigError(f"{where}.ca_file {p} does not exist; give the PEM file of your server's CA")
         ca_file = str(p)
     port = _get(t, "port", int, where, default=993 if security == "ssl" else 143)
+    check_port_matches(where, port, security, WELL_KNOWN_IMAP)
     batch = _get(t, "batch_size", int, where, default=100)
     if not 1 <= batch <= 5000:
         raise ConfigError(f"{where}.batch_size must be between 1 and 5000, not {batch}")
@@ -159,6 +180,7 @@ def load_config(path: str | os.PathLike[str] | None, db_override: str | None = N
             raise ConfigError(f"config file {cfg_path} is not UTF-8 text") from None
     base = cfg_path.parent if cfg_path else Path.cwd()
     _check_no_secrets(raw, "")
+    check_keys(raw, str(cfg_path) if cfg_path else "the config")
 
     store = raw.get("store", {})
     if not isinstance(store, dict):
@@ -232,6 +254,16 @@ def secret(cfg: Config, env_name: str, file_key: str) -> str | None:
             return None
         node = node[part]
     return node if isinstance(node, str) and node else None
+
+
+def missing_secret(cfg: Config, what: str, env_name: str, file_key: str) -> ConfigError:
+    """The error for a secret that is needed and absent: where to put it, and which secret file was read."""
+    if cfg.secrets_file is None:
+        where = (f"or put {file_key} in a secret file (none is configured: [secrets].file is empty "
+                 "or missing; name a chmod 600 TOML file there)")
+    else:
+        where = f"or {file_key} in the secret file {cfg.secrets_file}"
+    return ConfigError(f"{what}: set the environment variable {env_name}, {where}")
 
 
 def secret_table(cfg: Config, file_key: str) -> dict[str, Any]:

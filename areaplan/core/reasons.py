@@ -50,6 +50,11 @@ _KINDS = (
                "more attachments and archive members than the limit"),
     ReasonKind("attachment.nested_too_deep", REVIEW, "ไฟล์บีบอัดซ้อนกันหลายชั้นเกินกำหนด: {evidence}",
                "archives nested deeper than the limit"),
+    ReasonKind("attachment.changes_pending", NOTE,
+               "เอกสาร {evidence} มีการแก้ไขที่ยังไม่ได้ยอมรับ (Track Changes) ระบบอ่านแบบยอมรับการแก้ไขทั้งหมดแล้ว",
+               "a Word document with tracked changes pending, read as if accepted"),
+    ReasonKind("other.blank_template", NOTE, "เป็นแบบฟอร์มเปล่า ยังไม่ได้กรอกข้อมูล ({evidence})",
+               "a blank template"),
     # province
     ReasonKind("province.not_found", REVIEW,
                "ไม่พบชื่อจังหวัดผู้ส่ง (ไม่มีในแบบรายงาน หัวเรื่อง หรือเนื้อความ และผู้ส่ง {evidence} ไม่อยู่ในตาราง [senders])",

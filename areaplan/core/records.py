@@ -35,6 +35,22 @@ class Provenance:
     confidence: float | None = None
 
 
+@dataclass(frozen=True)
+class LabelledValue:
+    """One answer of a form laid out in cells (a spreadsheet): its label, its value, where.
+
+    ``field`` is what the label asks for: province, district, zone, reporter, position,
+    coordinator, coordinator_position, phone, narrative, criterion1..criterion4, or title (a
+    heading of the sheet, no value). ``location`` is the cell of the value (or of the label
+    when the value is blank), e.g. ``แบบฟอร์ม!C4``.
+    """
+
+    field: str
+    label: str
+    value: str
+    location: str
+
+
 @dataclass
 class AttachmentRecord:
     """One attachment (or archive member, or forwarded part) and what was read from it."""
@@ -53,6 +69,12 @@ class AttachmentRecord:
     notes: list[str] = field(default_factory=list)
     images: list[ExtractedImage] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)  # the problems as coded reasons
+    # Several forms in one file (e.g. one per spreadsheet sheet): each is its own text, read as
+    # its own form. Empty: ``text`` is searched for one or more forms.
+    sections: list[str] = field(default_factory=list)
+    # Forms laid out in cells (spreadsheets), one tuple of answers per form, parallel to
+    # ``sections`` when there are several: read by ``role_model_form.read_form_entries``.
+    cell_forms: list[tuple[LabelledValue, ...]] = field(default_factory=list)
 
 
 @dataclass
