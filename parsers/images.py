@@ -1,19 +1,28 @@
-"""Read an attached picture: its type and size in pixels (Pillow), the bytes kept as they are.
+"""Read an attached picture: its type and size in pixels (Pillow), the bytes kept as they are,
+and, when the picture shows a page of text, its text by OCR.
 
-Pillow only reads the image header here (``Image.open`` is lazy), so a large photo costs
+Pillow only reads the image header first (``Image.open`` is lazy), so a large photo costs
 milliseconds. An image that claims more than :data:`MAX_PIXELS` pixels (a decompression
 bomb) is kept without dimensions, and a problem is recorded.
+
+Which pictures are OCR'd: :func:`parsers.ocr_preprocess.looks_like_document` looks at a
+~800 px copy (tens of milliseconds) and only a picture that shows rows of letters goes to
+:func:`parsers.ocr.ocr_page` (seconds). A field photo is kept with method ``pillow`` and a
+note saying why it was not OCR'd; an OCR'd page has method ``tesseract (...)`` and
+``ocr=True`` (its answers then need an exact gazetteer match).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import time
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
 from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.parsers.heif import ensure_heif_opener
 from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 
 log = logging.getLogger(__name__)
@@ -89,25 +98,11 @@ class ImageInfo:
     note: str | None = None  # informative only
 
 
-def _heif_opener() -> bool:
-    """Register pillow-heif if it is installed; False if it is not."""
-    try:
-        import pillow_heif  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    try:
-        pillow_heif.register_heif_opener()
-    except Exception:  # noqa: BLE001 - a broken plugin must not break reading
-        log.warning("pillow-heif is installed but could not be registered", exc_info=True)
-        return False
-    return True
-
-
 def image_info(data: bytes, fallback_mime: str = "application/octet-stream") -> ImageInfo:
     """Type and dimensions of an image; never raises. Only the header is read."""
     sniffed = sniff_image(data)
     mime = sniffed or fallback_mime
-    if mime in ("image/heic", "image/avif") and not _heif_opener():
+    if mime in ("image/heic", "image/avif") and not ensure_heif_opener():
         kind = "HEIC" if mime == "image/heic" else "AVIF"
         return ImageInfo(
             mime, None, None, note=f"{kind} dimensions not read (pip install pillow-heif)"
@@ -141,6 +136,7 @@ def read_image(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) 
         raise UnreadableAttachment(
             f"image is {len(data) / 2**20:.1f} MB, over the {limits.max_bytes / 2**20:.0f} MB limit"
         )
+    started = time.monotonic()
     info = image_info(data)
     result = ReadResult(kind="image", method="pillow")
     result.images.append(
@@ -157,4 +153,25 @@ def read_image(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) 
         result.problems.append(info.problem)
     if info.note:
         result.notes.append(info.note)
+    if info.width and info.height and not info.problem:
+        _ocr_if_document(data, result, started + limits.max_seconds - 1.0)
     return result
+
+
+def _ocr_if_document(data: bytes, result: ReadResult, deadline: float) -> None:
+    """OCR the picture into ``result`` if a cheap look says it is a page of text."""
+    from areaplan.parsers import ocr
+    from areaplan.parsers.ocr_preprocess import looks_like_document
+
+    kind = looks_like_document(data)
+    if not kind.document:
+        result.notes.append(f"picture not OCR'd: looks like a photo ({kind.why})")
+        return
+    if ocr.tesseract_path() is None:
+        result.notes.append(f"picture looks like a page ({kind.why}) but OCR needs tesseract-ocr-tha")
+        return
+    page = ocr.ocr_page(data, deadline)
+    result.problems.extend(page.problems)
+    if page.text.strip():
+        result.text, result.method, result.ocr = page.text, page.method, True
+        result.notes.append(f"picture read by OCR ({kind.why}; confidence {page.confidence:.0f})")

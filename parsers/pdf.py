@@ -35,10 +35,7 @@ from __future__ import annotations
 import io
 import logging
 import math
-import os
 import re
-import shutil
-import subprocess
 import threading
 import time
 import zlib
@@ -72,7 +69,6 @@ from areaplan.parsers.types import ExtractedImage, ReadLimits, ReadResult
 logger = logging.getLogger(__name__)
 
 OCR_DPI = 300
-OCR_LANGUAGES = "tha+eng"
 OCR_MISSING = (
     "scanned PDF without a text layer: OCR needs tesseract-ocr-tha "
     "(apt-get install tesseract-ocr tesseract-ocr-tha)"
@@ -188,7 +184,6 @@ class _PdfReader:
         self._plumber_pages: list[object] = []
         self._plumber_iter: object | None = None
         self._plumber_failed = False
-        self._ocr_langs: set[str] | None = None
         self._images_full = False
         self._unloadable: list[int] = []  # page numbers PDFium could not load
 
@@ -267,9 +262,13 @@ class _PdfReader:
         textpage = page.get_textpage()
         try:
             raw = textpage.get_text_range()
-            if not raw.strip():
+            if not raw.strip() or (has_image and is_watermark_only(raw)):
                 if not has_image:
                     return "", "pypdfium2"
+                if raw.strip():
+                    self.result.notes.append(
+                        f"page {i + 1}: only a scanner app's text layer ({raw.strip()[:60]!r}); OCR'd"
+                    )
                 return self._ocr(page, i, no_ocr)
             text, repaired = self._pdfium_text(textpage, raw)
         finally:
@@ -446,9 +445,10 @@ class _PdfReader:
         return found
 
     def _ocr(self, page, i: int, no_ocr: list[int]) -> tuple[str, str]:
-        """OCR a page without a text layer with tesseract, if installed with Thai."""
-        exe = shutil.which("tesseract")
-        if exe is None or "tha" not in self._tesseract_languages(exe):
+        """OCR a page without a text layer (:func:`parsers.ocr.ocr_page`), if tesseract has Thai."""
+        from areaplan.parsers import ocr
+
+        if ocr.tesseract_path() is None:
             no_ocr.append(i + 1)
             return "", "none"
         width, height = page.get_size()
@@ -458,38 +458,24 @@ class _PdfReader:
         image = page.render(scale=scale, grayscale=True).to_pil()
         png = io.BytesIO()
         image.save(png, format="PNG")
-        timeout = self.deadline - time.monotonic()
-        if timeout < 1:
+        if self.deadline - time.monotonic() < 1:
             self.result.problems.append(f"page {i + 1}: no time left for OCR")
             return "", "none"
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # threads make it ~7x slower on 2 cores
-        cmd = [exe, "-", "-", "-l", OCR_LANGUAGES]  # no --dpi: tesseract estimates it better
+        import numpy as np
+
+        grey = np.asarray(image.convert("L"), dtype=np.uint8)
         _PDFIUM_LOCK.release()  # let other threads use pdfium while tesseract runs
         try:
-            proc = subprocess.run(
-                cmd, input=png.getvalue(), capture_output=True, timeout=timeout, env=env
-            )
-        except subprocess.TimeoutExpired:
-            self.result.problems.append(f"page {i + 1}: OCR stopped at the time limit")
-            return "", "tesseract"
+            read = ocr.ocr_page(png.getvalue(), self.deadline, grey)
         finally:
             _PDFIUM_LOCK.acquire()
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-            self.result.problems.append(f"page {i + 1}: OCR failed: {' '.join(err)}")
+        self.result.problems.extend(f"page {i + 1}: {p}" for p in read.problems)
+        if not read.text:
             return "", "tesseract"
         self.result.ocr = True
-        return normalize(proc.stdout.decode("utf-8", "replace")).strip("\n\f"), "tesseract"
-
-    def _tesseract_languages(self, exe: str) -> set[str]:
-        if self._ocr_langs is None:
-            try:
-                proc = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=20)
-                lines = (proc.stdout + proc.stderr).decode("utf-8", "replace").splitlines()
-                self._ocr_langs = {line.strip() for line in lines if not line.startswith("List ")}
-            except (OSError, subprocess.SubprocessError):
-                self._ocr_langs = set()
-        return self._ocr_langs
+        self.result.notes.append(f"page {i + 1}: OCR reading {read.chosen} "
+                                 f"(confidence {read.confidence:.0f})")
+        return read.text.strip("\n\f"), "tesseract"
 
     def _report_glyph_loss(self, text: str, i: int) -> str:
         """Drop ``(cid:N)`` placeholders and U+FFFD, and say how many glyphs were lost."""
@@ -503,6 +489,29 @@ class _PdfReader:
 
 
 # --------------------------------------------------------------------------- helpers
+
+# What phone-scanner apps write as a page's only text: their name, in small Latin type.
+_RE_SCANNER_APP = re.compile(
+    r"(?i)\b(?:scanned\s+(?:with|by)|cam\s*scanner|office\s*lens|microsoft\s+lens|adobe\s+scan|"
+    r"genius\s+scan|tap\s*scanner|tiny\s*scanner|clear\s*scan|simple\s*scan|notebloc|intsig|"
+    r"created\s+(?:with|by)|powered\s+by)\b"
+)
+WATERMARK_MAX_CHARS = 80  # a page's whole text layer no longer than this may be a watermark
+
+
+def is_watermark_only(raw: str) -> bool:
+    """True when a page's whole text layer is a scanner app's watermark, not the page's text.
+
+    Short (at most :data:`WATERMARK_MAX_CHARS` visible characters), without Thai letters, and
+    naming a scanner app or made of Latin words only (a form is Thai: a page image whose only
+    text is a few Latin words is a scan with a stamp of the app).
+    """
+    text = raw.strip()
+    visible = sum(1 for ch in text if not ch.isspace())
+    if not text or visible > WATERMARK_MAX_CHARS or re.search("[\u0e01-\u0e4e]", text):
+        return False
+    return bool(_RE_SCANNER_APP.search(text)) or visible <= 40
+
 
 
 def _looks_damaged(text: str) -> bool:

@@ -3,7 +3,7 @@
 #   dovecot-imapd       real IMAP server the tests start on 127.0.0.1
 #   isync               mbsync, the baseline in bench/bench_poll.py
 #   catdoc antiword     legacy .doc readers
-#   tesseract-ocr(-tha) OCR for scanned forms
+#   tesseract-ocr(-tha,-osd) OCR of scanned and photographed forms; osd turns sideways pages
 #   poppler-utils       pdftoppm (docs screenshots), pdftotext (benchmarks)
 #   libreoffice-writer-nogui fonts-thai-tlwg  DOCX -> PDF for generated fixtures
 #   chromium            renders the HTML digest in tests
@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  dovecot-imapd isync catdoc antiword tesseract-ocr tesseract-ocr-tha \
+  dovecot-imapd isync catdoc antiword tesseract-ocr tesseract-ocr-tha tesseract-ocr-osd \
   poppler-utils libreoffice-writer-nogui fonts-thai-tlwg chromium openssl \
   >/dev/null
 # Debian starts a system-wide dovecot on install; the tests run their own.

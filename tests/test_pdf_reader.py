@@ -21,7 +21,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from areaplan.core.thai_text import COMBINING_MARKS, normalize, text_quality
-from areaplan.parsers import pdf as pdf_module
 from areaplan.parsers.errors import UnreadableAttachment
 from areaplan.parsers.pdf import read_pdf
 from areaplan.parsers.thai_pdf_text import generated_breaks_in_words, repair_glyphs
@@ -215,7 +214,7 @@ def test_scanned_order_is_read_by_ocr():
 
 
 def test_scanned_pdf_without_tesseract_is_flagged(monkeypatch):
-    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no tesseract on this machine
     result = read_pdf((DOCS / SCANNED).read_bytes())
     assert result.text == "" and not result.ocr
     assert any("OCR needs tesseract-ocr-tha" in p for p in result.problems)
@@ -523,12 +522,12 @@ def corpus_attachments() -> list[tuple[str, bytes, bytes | None]]:
 @cache
 def read_corpus_pdf(data: bytes) -> str:
     """read_pdf text of a corpus PDF without OCR (the scans are not what is tested here)."""
-    which = pdf_module.shutil.which
-    pdf_module.shutil.which = lambda name: None
+    which = shutil.which  # the OCR module looks tesseract up through shutil.which
+    shutil.which = lambda name: None
     try:
         return read_pdf(data).text
     finally:
-        pdf_module.shutil.which = which
+        shutil.which = which
 
 
 def thai_spaces_missing_from(pdf_text: str, docx_text: str) -> list[str]:

@@ -1,0 +1,202 @@
+"""Thai OCR against bare tesseract, page by page, and the cost of photos in a morning's mail.
+
+    nice python bench/bench_ocr.py                 # CER per page and class, time per page
+    nice python bench/bench_ocr.py --morning 20    # 20 messages, 60 photos, parsed by `areaplan reparse`
+
+Pages are rendered by tests/ocr_pages.py (the role-model form filled in, and a government
+memo with a ruled table; TLWG fonts: Laksaman ~ TH Sarabun New, Garuda, Loma, Kinnari), then
+made into three classes of picture: a clean 300 dpi scan, an office scan (200 dpi, 1-2°
+skew, noise, JPEG q50) and a phone photo (page on a table: perspective, shadow, blur).
+
+CER = Levenshtein distance / reference length, after NFC, with all whitespace and dotted
+leaders (3+ dots) removed from both sides: Thai has no word spaces, and leaders are the
+form's blanks, not text. Times: wall seconds, and CPU seconds of the process and its
+tesseract children (steadier when the machine is shared). "bare" is ``tesseract IMAGE - -l tha+eng`` on the same picture
+(OMP_THREAD_LIMIT=1, as the product runs it); "bare+am" is that text with sara am composed
+(ํ + า → ำ), which is what bare tesseract is usually compared with after a trivial fix.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import mailbox
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import ocr_pages  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from areaplan.parsers import ocr  # noqa: E402
+
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+CLASSES = ("clean-300", "office-200", "phone")
+PAGES = (
+    ("form", "Laksaman", "น่าน", "ปัว"),
+    ("memo", "Laksaman", None, None),
+    ("form", "Loma", "เชียงราย", "แม่สาย"),
+    ("memo", "Garuda", None, None),
+    ("form", "Kinnari", "ขอนแก่น", "ชุมแพ"),
+    ("memo", "Norasi", None, None),
+)
+
+
+def canon(text: str) -> str:
+    text = re.sub(r"[.…_]{3,}", "", unicodedata.normalize("NFC", text))
+    return re.sub(r"\s+", "", text)
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    ref = canon(reference)
+    return Levenshtein.distance(ref, canon(hypothesis)) / max(1, len(ref))
+
+
+def picture(page: ocr_pages.Page, cls: str, seed: int) -> bytes:
+    if cls == "clean-300":
+        return ocr_pages.clean_scan(page)
+    if cls == "office-200":
+        return ocr_pages.office_scan(page, seed)
+    return ocr_pages.phone_photo(page, seed)
+
+
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (tesseract) so far."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bare(data: bytes) -> tuple[str, float, float]:
+    """Bare tesseract's text, wall seconds and CPU seconds."""
+    with tempfile.NamedTemporaryFile(suffix=".img") as f:
+        f.write(data)
+        f.flush()
+        t, c = time.perf_counter(), cpu()
+        out = subprocess.run(["tesseract", f.name, "-", "-l", "tha+eng"], capture_output=True, env=ENV)
+        return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t, cpu() - c
+
+
+def pages_bench(n_pages: int) -> None:
+    print(f"{'page':<22} {'class':<11} {'bare':>7} {'bare+am':>8} {'areaplan':>9} {'t bare':>7} "
+          f"{'t ours':>7} {'ratio':>6} {'cpu ratio':>9}  chosen")
+    per_class: dict[str, list[tuple]] = {c: [] for c in CLASSES}
+    worse = []
+    for k, (kind, font, prov, dist) in enumerate(PAGES[:n_pages]):
+        page = (ocr_pages.form_page(prov, dist, font_name=font, seed=k) if kind == "form"
+                else ocr_pages.memo_page(font_name=font, seed=k))
+        ref = canon(page.text)
+        for c, cls in enumerate(CLASSES):
+            data = picture(page, cls, seed=100 * k + c)
+            b_text, b_time, b_cpu = bare(data)
+            t, c0 = time.perf_counter(), cpu()
+            ours = ocr.ocr_page(data, time.monotonic() + 300)
+            o_time, o_cpu = time.perf_counter() - t, cpu() - c0
+            e_bare = Levenshtein.distance(ref, canon(b_text))
+            e_am = Levenshtein.distance(ref, canon(ocr.compose(b_text)))
+            e_ours = Levenshtein.distance(ref, canon(ours.text))
+            per_class[cls].append((len(ref), e_bare, e_am, e_ours, b_time, o_time, b_cpu, o_cpu))
+            if e_ours > e_bare:
+                worse.append(f"{page.name} {cls}")
+            print(f"{page.name:<22} {cls:<11} {e_bare / len(ref):7.2%} {e_am / len(ref):8.2%} "
+                  f"{e_ours / len(ref):9.2%} {b_time:6.1f}s {o_time:6.1f}s {o_time / b_time:5.1f}x "
+                  f"{o_cpu / b_cpu:8.1f}x  {ours.chosen[:60]}", flush=True)
+    print("\noverall CER per class (errors / reference characters)")
+    print(f"{'class':<11} {'pages':>5} {'bare':>7} {'bare+am':>8} {'areaplan':>9} {'s/page bare':>12} "
+          f"{'s/page ours':>12} {'cpu s bare':>11} {'cpu s ours':>11}")
+    for cls, rows in per_class.items():
+        n, k = sum(r[0] for r in rows), len(rows)
+        print(f"{cls:<11} {k:5d} {sum(r[1] for r in rows) / n:7.2%} {sum(r[2] for r in rows) / n:8.2%} "
+              f"{sum(r[3] for r in rows) / n:9.2%} {sum(r[4] for r in rows) / k:11.1f}s "
+              f"{sum(r[5] for r in rows) / k:11.1f}s {sum(r[6] for r in rows) / k:10.1f}s "
+              f"{sum(r[7] for r in rows) / k:10.1f}s")
+    print(f"\npages where areaplan is worse than bare tesseract: {len(worse)}"
+          + (f" ({', '.join(worse)})" if worse else ""))
+
+
+# --------------------------------------------------------------------------- a morning
+
+
+def morning_mail(n_messages: int, photos_per_message: int, documents_every: int) -> list[bytes]:
+    """Role-model mails with photos: every ``documents_every``-th photo is a page (a photographed
+    form or an office scan saved as JPEG), the others field photos at phone resolution."""
+    out = []
+    when = datetime(2021, 3, 30, 7, 0, tzinfo=UTC)
+    places = [("น่าน", "ปัว"), ("เชียงราย", "แม่สาย"), ("ขอนแก่น", "ชุมแพ"), ("สงขลา", "หาดใหญ่"),
+              ("ลำปาง", "เกาะคา"), ("ตรัง", "กันตัง")]
+    photo_no = 0
+    for m in range(n_messages):
+        prov, dist = places[m % len(places)]
+        msg = EmailMessage()
+        msg["From"] = f"saraban{m}@example.go.th"
+        msg["To"] = "dopa.areaplan@gmail.com"
+        msg["Subject"] = f"ส่งแบบรายงานการคัดเลือกอำเภอต้นแบบ จังหวัด{prov}"
+        msg["Date"] = format_datetime(when + timedelta(minutes=7 * m))
+        msg["Message-ID"] = f"<morning-{m}@example.go.th>"
+        msg.set_content(f"ที่ทำการปกครองจังหวัด{prov} ได้พิจารณาคัดเลือกอำเภอ{dist} เป็นอำเภอต้นแบบ\nภาพประกอบตามแนบ")
+        for _ in range(photos_per_message):
+            photo_no += 1
+            if photo_no % documents_every == 0:
+                page = ocr_pages.form_page(prov, dist, seed=photo_no)
+                data = (ocr_pages.phone_photo(page, photo_no) if photo_no % (2 * documents_every) == 0
+                        else ocr_pages.office_scan(page, photo_no))
+            else:
+                data = ocr_pages.field_photo(photo_no, size=(4032, 3024))
+            msg.add_attachment(data, maintype="image", subtype="jpeg", filename=f"IMG_{photo_no:04d}.jpg")
+        out.append(msg.as_bytes())
+    return out
+
+
+def morning_bench(n_messages: int, documents_every: int) -> None:
+    photos = 3 * n_messages
+    t = time.perf_counter()
+    raws = morning_mail(n_messages, 3, documents_every)
+    made = time.perf_counter() - t
+    docs = photos // documents_every
+    tmp = Path(tempfile.mkdtemp(prefix="areaplan-ocr-morning-"))
+    box = mailbox.mbox(tmp / "morning.mbox")
+    for raw in raws:
+        box.add(raw)
+    box.flush()
+    db = tmp / "m.db"
+    base = [sys.executable, "-m", "areaplan", "--db", str(db)]
+    subprocess.run([*base, "import", "--no-parse", str(tmp / "morning.mbox")], check=True, capture_output=True)
+    t = time.perf_counter()
+    subprocess.run([*base, "reparse", "--pending"], check=True, capture_output=True)
+    parse = time.perf_counter() - t
+    mb = sum(map(len, raws)) / 1e6
+    print(f"generated {n_messages} messages ({mb:.0f} MB), {photos} photos of which {docs} pages, in {made:.0f} s")
+    print(f"areaplan reparse --pending (2 worker processes): {parse:.1f} s")
+    scale = 100 / n_messages
+    print(f"extrapolated linearly to 100 messages / 300 photos ({300 // documents_every} pages): "
+          f"{parse * scale:.0f} s")
+    print(f"store: {db}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pages", type=int, default=len(PAGES), help="how many of the page templates")
+    ap.add_argument("--morning", type=int, default=0, metavar="N", help="time N messages x 3 photos instead")
+    ap.add_argument("--documents-every", type=int, default=10, help="one photo in this many is a page")
+    args = ap.parse_args()
+    if ocr.tesseract_path() is None:
+        sys.exit("needs tesseract with Thai: apt-get install tesseract-ocr tesseract-ocr-tha")
+    if args.morning:
+        morning_bench(args.morning, args.documents_every)
+    else:
+        pages_bench(args.pages)
+
+
+if __name__ == "__main__":
+    main()
