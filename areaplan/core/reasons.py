@@ -92,7 +92,7 @@ _KINDS = (
                "ไม่พบชื่อจังหวัดผู้ส่ง (ไม่มีในแบบรายงาน หัวเรื่อง หรือเนื้อความ และผู้ส่ง {evidence} ไม่อยู่ในตาราง [senders])",
                "province not found"),
     ReasonKind("province.not_in_gazetteer", REVIEW, "ชื่อจังหวัดในแบบรายงาน “{evidence}” ไม่พบในทะเบียนจังหวัด",
-               "province on the form not found in the gazetteer"),
+               "a form of a several-form message names no province of its own"),
     ReasonKind("province.conflict", REVIEW, "ข้อความระบุจังหวัดต่างกัน: {evidence}",
                "the message names different provinces"),
     ReasonKind("province.fuzzy", REVIEW, "อ่านชื่อจังหวัดได้ใกล้เคียง: {evidence} โปรดตรวจการสะกด",
