@@ -226,6 +226,27 @@ def sheet_forms(sheet: Sheet) -> list[tuple[LabelledValue, ...]]:
     return [tuple(titles + row + shared) for row in table_rows]
 
 
+def header_table_forms(sheet: Sheet) -> list[tuple[LabelledValue, ...]]:
+    """The forms of the sheet's tables only (a header row of labels, ``จังหวัด | อำเภอ | ...``,
+    one form per row under it), each with the sheet's headings; [] when it has no such table.
+
+    A table of labels without answers gives one blank form.
+    """
+    if not sheet.cells:
+        return []
+    pairing = _Pairing(sheet)
+    rows: list[list[LabelledValue]] = []
+    for header in pairing.header_rows():
+        if (header, min(pairing.label_columns[header])) not in pairing.used:
+            rows += pairing.table(header)
+            if len(rows) >= MAX_TABLE_FORMS:
+                break
+    if not rows:
+        return []
+    titles = pairing.titles()
+    return [tuple(titles + row) for row in rows[:MAX_TABLE_FORMS]]
+
+
 def grid_text(sheet: Sheet, max_chars: int, named: bool = True) -> str:
     """The sheet as text for people and search: its name (``[แผ่นงาน]``), then ``cell | cell``
     per row."""

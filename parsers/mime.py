@@ -73,6 +73,9 @@ class MimePart:
     original_filename: str = ""  # decoded name as the sender wrote it (for display only)
     charset: str | None = None  # declared charset of a text/* attachment
     origin: str = ""  # "" for the message itself, "forwarded/" (repeated per level) otherwise
+    # Which forwarded message it came in: "" the message itself, "1" its first attached
+    # message/rfc822 part, "2" the second, "1.2" the second one inside the first, ...
+    forward: str = ""
     dropped_size: int | None = None  # over the size limit: not decoded (``data`` is empty); its size
 
     @property
@@ -106,6 +109,7 @@ class MimeMessage:
     attachments: list[MimePart] = field(default_factory=list)  # forwarded ones included
     forwarded: list[MimeMessage] = field(default_factory=list)  # message/rfc822 parts
     defects: list[str] = field(default_factory=list)
+    forward: str = ""  # a forwarded message's place: "1", "2", "1.2" (see ``MimePart.forward``)
 
     @property
     def is_auto_reply(self) -> bool:
@@ -395,12 +399,14 @@ class _Walk:
     limits: ReadLimits
     depth: int
     origin: str
+    forward: str = ""  # the place of the message being walked ("" the outer one)
     plain: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
     attachments: list[MimePart] = field(default_factory=list)
     forwarded: list[MimeMessage] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     counter: int = 0
+    forwards: int = 0  # message/rfc822 parts met so far (their places are 1, 2, ...)
 
 
 def _decoded_payload(part: Message, where: str, state: _Walk) -> bytes:
@@ -460,6 +466,7 @@ def _leaf(part: Message, ctype: str, parent_type: str, state: _Walk) -> None:
             original_filename=original,
             charset=charset if ctype.startswith("text/") else None,
             origin=state.origin,
+            forward=state.forward,
             dropped_size=dropped,
         )
     )
@@ -472,6 +479,8 @@ def _forward(part: Message, state: _Walk) -> None:
     if inner is None or not isinstance(inner, Message):
         state.defects.append("empty forwarded message part")
         return
+    state.forwards += 1
+    place = f"{state.forward}.{state.forwards}" if state.forward else str(state.forwards)
     if state.depth + 1 > state.limits.max_depth:
         state.counter += 1
         try:
@@ -488,10 +497,11 @@ def _forward(part: Message, state: _Walk) -> None:
                 content_type="message/rfc822",
                 data=data,
                 origin=state.origin,
+                forward=place,
             )
         )
         return
-    fwd = _from_message(inner, state.limits, state.depth + 1, state.origin + "forwarded/")
+    fwd = _from_message(inner, state.limits, state.depth + 1, state.origin + "forwarded/", forward=place)
     state.forwarded.append(fwd)
     state.attachments.extend(fwd.attachments)
     state.defects.extend(Defect("forwarded message: " + d, code_of(d)) for d in fwd.defects)
@@ -538,9 +548,10 @@ def _from_message(
     mp_date: datetime | None = None,
     pre_defects: Iterable[str] = (),
     walk: bool = True,
+    forward: str = "",
 ) -> MimeMessage:
     """Build a MimeMessage from a parsed stdlib message tree (``walk=False``: headers only)."""
-    state = _Walk(limits=limits, depth=depth, origin=origin, defects=list(pre_defects))
+    state = _Walk(limits=limits, depth=depth, origin=origin, forward=forward, defects=list(pre_defects))
     d = state.defects
     subject = _header_text(msg, "subject", d)
     senders = _addresses(msg, "from", d)
@@ -594,6 +605,7 @@ def _from_message(
         attachments=state.attachments,
         forwarded=state.forwarded,
         defects=_dedupe(d),
+        forward=forward,
     )
 
 

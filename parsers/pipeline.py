@@ -40,16 +40,16 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
     limits = settings.limits
     deadline = time.monotonic() + limits.max_message_seconds
     text_left = limits.max_message_text_chars
-    queue: deque[tuple[str | None, str | None, bytes, int, int | None]] = deque()
+    queue: deque[tuple[str | None, str | None, bytes, int, int | None, str]] = deque()
     oversized: dict[int, int] = {}  # queue position -> size of a part left undecoded (too large)
     for p in parts:
         if getattr(p, "dropped_size", None):
             oversized[len(queue)] = p.dropped_size
-        queue.append((p.filename, p.content_type, p.data, 0, None))
+        queue.append((p.filename, p.content_type, p.data, 0, None, getattr(p, "forward", "")))
     records: list[AttachmentRecord] = []
     first_of: dict[str, AttachmentRecord] = {}
     while queue:
-        name, ctype, data, depth, parent = queue.popleft()
+        name, ctype, data, depth, parent, origin = queue.popleft()
         if len(records) >= limits.max_members:
             detail = f"more than {limits.max_members} attachments and archive members: the rest were not read"
             records[-1].problems.append(detail)
@@ -58,7 +58,7 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
             break
         sha = hashlib.sha256(data).hexdigest()
         rec = AttachmentRecord(part_index=len(records), filename=name, content_type=ctype, sha256=sha,
-                               size=len(data), kind="unknown", parent=parent)
+                               size=len(data), kind="unknown", parent=parent, origin=origin)
         label = name or f"attachment {rec.part_index}"
         records.append(rec)
         if rec.part_index in oversized:
@@ -105,7 +105,7 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
                                           detail=detail, source=name))
                 continue
             guessed = mimetypes.guess_type(member_name)[0] or "application/octet-stream"
-            queue.append((member_name, guessed, member_data, depth + 1, rec.part_index))
+            queue.append((member_name, guessed, member_data, depth + 1, rec.part_index, origin))
     return records
 
 

@@ -15,6 +15,17 @@ from areaplan.core.records import AttachmentRecord, ParsedMessage, Provenance
 from areaplan.parsers.types import ParseSettings
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The forwarded message a form came in: its place and what its own headers and body say."""
+
+    place: str  # AttachmentRecord.origin: "1", "1.2" (message/rfc822 parts), "i1" (a block in the body)
+    subject: str = ""
+    from_name: str = ""
+    from_addr: str = ""
+    body: str = ""
+
+
 @dataclass
 class Candidate:
     """A text that may hold the report form: an attachment, the body or a forwarded body."""
@@ -25,6 +36,12 @@ class Candidate:
     form: object  # parsers.role_model_form.FormFields
     attachment: AttachmentRecord | None = None
     piece: int = 0  # the k-th form of a text holding several (parsers.form_split)
+    origin: Origin | None = None  # the forwarded message it came in (None: the mail itself)
+
+    @property
+    def place(self) -> str:
+        """Its forwarded message's place ("" for the mail itself)."""
+        return self.origin.place if self.origin is not None else ""
 
     def provenance(self, method: str, confidence: float | None = None, field: str | None = None) -> Provenance:
         """Where ``field`` was read; a form read from cells names the cell (``form cell แบบฟอร์ม!C4``)."""
@@ -47,8 +64,15 @@ class Evidence:
 
 def sender_province(pm: ParsedMessage, settings: ParseSettings) -> str | None:
     """The province the ``[senders]`` table gives for the sender's address or domain."""
+    return sender_province_of(pm.from_addr, settings)
+
+
+def sender_province_of(address: str, settings: ParseSettings) -> str | None:
+    """The province the ``[senders]`` table gives for ``address`` or its domain."""
     table = dict(settings.senders)
-    addr = pm.from_addr.lower()
+    addr = (address or "").lower()
+    if not addr:
+        return None
     if addr in table:
         return table[addr]
     domain = addr.rpartition("@")[2]
@@ -96,6 +120,8 @@ def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None
             if m:
                 evidence.append(Evidence("the reporter's position", m, best.provenance("reporter position",
                                                                                         m.confidence)))
+    if best is not None and best.origin is not None:
+        evidence += _origin_evidence(gaz, best.origin, settings, bool(evidence))
     if form_only:  # one of several forms: the subject, body and sender speak for the whole message
         return evidence
     for where, text, source in (("the subject", pm.subject, "subject"), ("the sender's name", pm.from_name, "sender")):
@@ -115,6 +141,31 @@ def _province_evidence(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None
             evidence.append(Evidence("the sender table", Match(p.code, p.name_th, 1.0, "sender", pm.from_addr),
                                      Provenance("sender-table", method="[senders]", confidence=1.0)))
     return evidence
+
+
+def _origin_evidence(gaz: Gazetteer, origin: Origin, settings: ParseSettings, have: bool) -> list[Evidence]:
+    """What the forwarded message a form came in says of its province: its own subject, its
+    sender's name, the sender table for its sender, and (when nothing else does) its body."""
+    out: list[Evidence] = []
+    where = f"forwarded message {origin.place}"
+    for label, text in (("subject", origin.subject), ("sender's name", origin.from_name)):
+        found = {m.code: m for m in gaz.find_provinces_in(text or "")}
+        if len(found) == 1:
+            m = next(iter(found.values()))
+            out.append(Evidence(f"the {label} of the {where}", m,
+                                Provenance("forwarded", method=f"forwarded {label}: {m.method}", confidence=m.confidence)))
+    code = sender_province_of(origin.from_addr, settings)
+    p = gaz.province(code) if code else None
+    if p:
+        out.append(Evidence(f"the sender table ({where})", Match(p.code, p.name_th, 1.0, "sender", origin.from_addr),
+                            Provenance("sender-table", method="[senders] forwarded sender", confidence=1.0)))
+    if not out and not have and origin.body:
+        found = {m.code: m for m in gaz.find_provinces_in(origin.body)}
+        if len(found) == 1:
+            m = next(iter(found.values()))
+            out.append(Evidence(f"the body of the {where}", m,
+                                Provenance("forwarded", method=f"forwarded body: {m.method}", confidence=m.confidence)))
+    return out
 
 
 def resolve_province(gaz: Gazetteer, pm: ParsedMessage, best: Candidate | None, settings: ParseSettings,

@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 
 from areaplan.core.gazetteer import CONFIDENT, Gazetteer, Match
 from areaplan.core.thai_text import (
+    THAI_NUMBER_WORD,
     ZERO_WIDTH,
     has_thai,
     parse_thai_number,
     strip_blanks,
     thai_digits_to_arabic,
+    thai_number_word,
 )
 
 logger = logging.getLogger(__name__)
@@ -196,8 +198,11 @@ _SIGNATURE_PROVINCE = re.compile(
 
 # The zone number may follow its blank on the next line ("ที่………\n๒"), but a list
 # item ("๑. ให้…") is not a zone.
+# A zone in words ("สาม", "สิบแปด") is read on the label's own line only and must end the word
+# (a district on the next line may start like a number: สองพี่น้อง, สามพราน).
 _ZONE_NUMBER = (
-    r"[ \t.…_·:：|]*(?:\n[ \t]*)?(?P<z>[0-9๐-๙]{1,2})(?![0-9๐-๙])(?![ \t]*[.)][ \t]*[^\s.…_])"
+    r"(?:[ \t.…_·:：|]*(?:\n[ \t]*)?(?P<z>[0-9๐-๙]{1,2})(?![0-9๐-๙])(?![ \t]*[.)][ \t]*[^\s.…_])"
+    r"|[ \t.…_·:：|]*(?P<zw>" + THAI_NUMBER_WORD + r")(?![\u0e01-\u0e4e]))"
 )
 _ZONE_PATTERNS = (
     re.compile(
@@ -652,13 +657,15 @@ class _FormReader:
         for pattern in _ZONE_PATTERNS:
             m = pattern.search(self.text)
             if m:
-                written = m.group("z")
+                written = m.group("z") or m.groupdict().get("zw")
                 break
         if written is None and _clean(self.table.get("zone")):
             written = _clean(self.table["zone"])
         if written is None:
             return None, None
         number = parse_thai_number(written)
+        if number is None:
+            number = thai_number_word(written)
         if number is not None and not 1 <= number <= 18:
             self.notes.append(f"zone “{written}” is not one of the 18 inspection zones")
         return written, number
@@ -1076,7 +1083,7 @@ def _read(text: str, gaz: Gazetteer) -> FormFields:
 _CELL_LABELS: tuple[tuple[str, str], ...] = (
     # (field, regex over the label with all whitespace removed), most specific first
     ("coordinator_position", r"ตำแหน่ง(?:ของ)?ผู้ประสานงาน"),
-    ("district", r"(?:ได้)?(?:พิจารณา)?คัดเลือก(?:กิ่ง)?อำเภอ|(?:ชื่อ)?(?:กิ่ง)?อำเภอ(?:/เขต)?(?:ที่ได้รับ(?:การ)?คัดเลือก|ที่คัดเลือก|ที่เสนอ|ต้นแบบ"
+    ("district", r"(?:ได้)?(?:พิจารณา)?คัดเลือก(?:กิ่ง)?อำเภอ|(?:ชื่อ)?(?:กิ่ง)?อำเภอ(?:/เขต)?(?:ที่ได้รับ(?:การ)?คัดเลือก|ที่คัดเลือก|ที่เสนอ|\(?ต้นแบบ\)?"
                  r"(?:\(?rolemodel\)?)?)?(?:\(?rolemodel\)?)?|อ\.|เขต/อำเภอ|district|amphoe|amphur"),
     ("province", r"(?:ชื่อ)?จังหวัด|(?:ที่ทำการ)?ปกครองจังหวัด|ที่ทำการปกครองจ\.|จ\.|province|changwat"),
     ("zone", r"เขต(?:ตรวจราชการ)?(?:กรมการปกครอง)?(?:ที่)?|(?:inspection)?zone"),

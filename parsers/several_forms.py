@@ -6,10 +6,16 @@ province of its own becomes its own submission; two copies of one form (the DOCX
 PDF) stay one. A message whose filled forms all name the same province (or none) keeps the
 one-submission reading it always had.
 
-Pictures go to the form they belong with: those inside the form's own file, those in the
-same archive folder as exactly one form, those whose file name names exactly one form's
-province. Any other picture of a several-form message is not guessed: it is counted on no
-form and noted.
+Forwarded mail: a zone office may forward several provinces' mails in one message (each
+attached as message/rfc822, or pasted after a forward marker). Each forwarded mail's forms
+are those of its own files or, when it has none, of its own body; files and pictures record
+the forwarded mail they came in (``AttachmentRecord.origin``).
+
+Pictures go to the form they belong with: those inside the form's own file, those that came
+in the same forwarded mail as exactly one form, those in the same archive folder as exactly
+one form, those whose file name names exactly one form's province. Any other picture of a
+several-form message (one in the outer mail beside forms of several forwarded mails, say) is
+not guessed: it is counted on no form and noted (``images.unassigned``).
 """
 
 from __future__ import annotations
@@ -29,13 +35,24 @@ def is_filled(c: Candidate) -> bool:
 
 
 def form_province(gaz: Gazetteer, c: Candidate) -> str | None:
-    """The province the form itself names (its province blank, or a district unique in the country)."""
+    """The province the form itself names (its province blank, or a district unique in the
+    country), else the one its forwarded mail names (its subject, its sender's name)."""
     f = c.form
     if f.province_text:
         m = gaz.resolve_province(f.province_text)
         if m:
             return m.code
-    return getattr(f, "province_code", None)
+    return getattr(f, "province_code", None) or _origin_province(gaz, c)
+
+
+def _origin_province(gaz: Gazetteer, c: Candidate) -> str | None:
+    if c.origin is None:
+        return None
+    for text in (c.origin.subject, c.origin.from_name):
+        found = {m.code for m in gaz.find_provinces_in(text or "")}
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def _score(c: Candidate) -> int:
@@ -57,15 +74,20 @@ def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate |
     """
     if best is None:
         return []
-    filled = [c for c in candidates if is_filled(c) and c.source != "forwarded message"]
-    filled = [c for c in filled if c.attachment is not None] or filled  # the body summarises the files
+    filled = [c for c in candidates if is_filled(c)]
+    files = [c for c in filled if c.attachment is not None]
+    with_files = {c.place for c in files}
+    pasted = [c for c in filled if c.attachment is None and c.place and c.place not in with_files]
+    # the body summarises the files; a forwarded mail's body counts when it carries no form file
+    filled = (files + pasted) or [c for c in filled if c.source != "forwarded message"]
     by_province: dict[str, list[Candidate]] = {}
     unplaced: list[Candidate] = []
     for c in filled:
         code = form_province(gaz, c)
         (by_province.setdefault(code, []) if code else unplaced).append(c)
     placed_districts = {_district_key(c) for group in by_province.values() for c in group}
-    unplaced = [c for c in unplaced if c.attachment is not None and _district_key(c) not in placed_districts]
+    unplaced = [c for c in unplaced if (c.attachment is not None or c.place)
+                and _district_key(c) not in placed_districts]
     if len(by_province) + len(unplaced) < 2 or not by_province:
         return [best]
     forms = [max(group, key=_score) for group in by_province.values()] + unplaced
@@ -75,9 +97,12 @@ def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate |
 
 
 def slot_of(c: Candidate, taken: set[str]) -> str:
-    """The stable place of a further form in its message: "<part>", "<part>-<k>" or "b<k>"."""
+    """The stable place of a further form in its message: "<part>", "<part>-<k>", "f<forwarded
+    mail>" (a forwarded mail's body: "f2", "f1.2", "fi2") or "b<k>"."""
     if c.attachment is not None:
         slot = str(c.attachment.part_index) if c.piece == 0 else f"{c.attachment.part_index}-{c.piece}"
+    elif c.place:  # the body of a forwarded mail
+        slot = f"f{c.place}"
     else:
         slot = f"b{c.piece}"
     base, n = slot, 1
@@ -104,6 +129,9 @@ def _owner(gaz: Gazetteer, rec: AttachmentRecord, forms: list[Candidate], provin
     own = [i for i, f in enumerate(forms) if f.attachment is rec]
     if own:
         return own[0] if len(own) == 1 else None
+    came_with = _same_forward(rec.origin, forms)
+    if came_with is not None:
+        return came_with
     if rec.parent is not None:
         same = [i for i, f in enumerate(forms) if f.attachment is not None and f.attachment.parent == rec.parent
                 and _dir(f.attachment) == _dir(rec)]
@@ -119,6 +147,20 @@ def _owner(gaz: Gazetteer, rec: AttachmentRecord, forms: list[Candidate], provin
         hits = [i for i, p in enumerate(provinces) if p in codes]
         if len(hits) == 1:
             return hits[0]
+    return None
+
+
+def _same_forward(origin: str, forms: list[Candidate]) -> int | None:
+    """The one form that came in the forwarded mail ``origin`` (or the nearest one holding it:
+    a mail forwarded inside another), or None."""
+    if not origin:
+        return None
+    place = origin
+    while place:
+        hits = [i for i, f in enumerate(forms) if f.place == place]
+        if hits:
+            return hits[0] if len(hits) == 1 else None
+        place = place.rpartition(".")[0]
     return None
 
 

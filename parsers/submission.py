@@ -20,6 +20,7 @@ from areaplan.parsers.classify import classify, is_delivery_failure
 from areaplan.parsers.defects import code_of
 from areaplan.parsers.followup import followup_hint
 from areaplan.parsers.form_split import split_forms
+from areaplan.parsers.forwarded_blocks import forwarded_blocks
 from areaplan.parsers.html_text import html_to_text
 from areaplan.parsers.links import shared_links
 from areaplan.parsers.purpose import (
@@ -33,9 +34,10 @@ from areaplan.parsers.purpose import (
     signature_only,
 )
 from areaplan.parsers.quoting import html_own_part, is_reply, own_text
-from areaplan.parsers.resolve import Candidate, resolve_district, resolve_province
-from areaplan.parsers.role_model_form import FormFields, read_form, read_form_entries
+from areaplan.parsers.resolve import Candidate, Origin, resolve_district, resolve_province
+from areaplan.parsers.role_model_form import FormFields, form_text, read_form, read_form_entries
 from areaplan.parsers.several_forms import is_filled, several_forms, share_images, slot_of
+from areaplan.parsers.summary_tables import summary_table_forms
 from areaplan.parsers.types import ParseSettings
 
 log = logging.getLogger(__name__)
@@ -52,34 +54,57 @@ def gazetteer_for(zone_overrides: tuple[tuple[str, int], ...]) -> Gazetteer:
     return Gazetteer.load(dict(zone_overrides) or None)
 
 
-def _texts(pm: ParsedMessage, mime, body: str) -> list[tuple[str, str, bool, AttachmentRecord | None]]:
-    """(source, text, ocr, attachment) of every text that may hold forms, in message order.
+def _origins(mime, body: str) -> dict[str, Origin]:
+    """Every forwarded message of ``mime`` by its place: message/rfc822 parts ("1", "1.2") and
+    the blocks forwarded inline in ``body`` ("i1", ...)."""
+    out: dict[str, Origin] = {}
+    stack = list(getattr(mime, "forwarded", []) or [])
+    while stack and len(out) < MAX_CANDIDATES:
+        fwd = stack.pop(0)
+        stack.extend(getattr(fwd, "forwarded", []) or [])
+        place = getattr(fwd, "forward", "")
+        if place:
+            out[place] = Origin(place, fwd.subject or "", fwd.from_name or "", (fwd.from_addr or "").lower(),
+                                fwd.text_body or "")
+    for block in forwarded_blocks(body)[:MAX_CANDIDATES]:
+        out[block.origin] = Origin(block.origin, block.subject, block.from_name, block.from_addr, block.text)
+    return out
+
+
+def _texts(pm: ParsedMessage, mime, body: str) -> list[tuple[str, str, bool, AttachmentRecord | None, str]]:
+    """(source, text, ocr, attachment, forwarded place) of every text that may hold forms, in
+    message order.
 
     An attachment with ``sections`` (several forms in one file, e.g. one per sheet) gives one
-    text per section; ``body`` is the message's own text (a reply's quote removed).
+    text per section; ``body`` is the message's own text (a reply's quote removed); each
+    message forwarded in it (attached, or pasted after a forward marker) gives its own text.
     """
-    texts: list[tuple[str, str, bool, AttachmentRecord | None]] = []
+    texts: list[tuple[str, str, bool, AttachmentRecord | None, str]] = []
     for rec in pm.attachments:
         if rec.kind == "image" and not (rec.text or rec.sections):
             continue  # a photo (one that is a page has the text read from it)
         label = f"attachment {rec.filename or rec.part_index}"
         for text in (rec.sections or [rec.text]):
             if text and text.strip():
-                texts.append((label, text, rec.ocr, rec))
+                texts.append((label, text, rec.ocr, rec, rec.origin))
     if body.strip():
-        texts.append(("body", body, False, None))
+        texts.append(("body", body, False, None, ""))
+    blocks = forwarded_blocks(body)
+    if len(blocks) > 1:  # several mails pasted into one: each is a text of its own
+        texts += [("forwarded message", b.text, False, None, b.origin) for b in blocks if b.text.strip()]
     stack = list(getattr(mime, "forwarded", []) or [])
     while stack:
         fwd = stack.pop(0)
         stack.extend(getattr(fwd, "forwarded", []) or [])
         if fwd.text_body and fwd.text_body.strip():
-            texts.append(("forwarded message", fwd.text_body, False, None))
+            texts.append(("forwarded message", fwd.text_body, False, None, getattr(fwd, "forward", "")))
     return texts
 
 
 def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> list[Candidate]:
     """Every text that may hold the report form: attachments, the body, forwarded bodies;
-    a text holding several forms gives one candidate per form (``parsers.form_split``).
+    a text holding several forms gives one candidate per form (``parsers.form_split``), a
+    summary table one per row (``parsers.summary_tables``).
 
     Bounded: the form reader and the gazetteer see at most FORM_TEXT_CHARS of each text and
     MAX_CANDIDATES distinct texts, whatever an archive or a hostile message holds.
@@ -88,14 +113,20 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
     seen: set[str] = set()
     pieces_of: dict[int | None, int] = {}
     cells_read: set[int] = set()
-    for source, text, ocr, rec in _texts(pm, mime, pm.text_body if body is None else body):
-        if rec is not None and rec.cell_forms:  # forms laid out in cells: one candidate per form
+    body = pm.text_body if body is None else body
+    origins = _origins(mime, body)
+    for source, text, ocr, rec, place in _texts(pm, mime, body):
+        origin = origins.get(place)
+        cell_forms = rec.cell_forms if rec is not None else []
+        if rec is not None and not cell_forms and rec.part_index not in cells_read:
+            cell_forms = summary_table_forms(text[:FORM_TEXT_CHARS])
+        if rec is not None and cell_forms:  # forms laid out in cells: one candidate per form
             if rec.part_index not in cells_read and len(out) < MAX_CANDIDATES:
                 cells_read.add(rec.part_index)
-                for k, c in enumerate(_cell_candidates(source, rec)[: MAX_CANDIDATES - len(out)]):
-                    c.piece = k
+                for k, c in enumerate(_cell_candidates(source, rec, cell_forms)[: MAX_CANDIDATES - len(out)]):
+                    c.piece, c.origin = k, origin
                     out.append(c)
-                pieces_of[rec.part_index] = len(rec.cell_forms)
+                pieces_of[rec.part_index] = len(cell_forms)
             continue
         text = text[:FORM_TEXT_CHARS]
         if text in seen or len(out) >= MAX_CANDIDATES:
@@ -107,16 +138,21 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
             part = rec.part_index if rec is not None else None
             k = pieces_of.get(part, 0)
             pieces_of[part] = k + 1
-            out.append(Candidate(source, piece, ocr, reader(piece), rec, k))
+            out.append(Candidate(source, piece, ocr, reader(piece), rec, k, origin))
     return out
 
 
-def _cell_candidates(source: str, rec) -> list[Candidate]:
-    """The forms of a spreadsheet, each read from its cells (``read_form_entries``); the text of
-    each is its canonical text (``rec.sections``)."""
-    texts = rec.sections if len(rec.sections) == len(rec.cell_forms) else [rec.text] * len(rec.cell_forms)
+def _cell_candidates(source: str, rec, cell_forms: list) -> list[Candidate]:
+    """The forms of a spreadsheet (or a summary table), each read from its cells
+    (``read_form_entries``); the text of each is its canonical text (``rec.sections``)."""
+    if cell_forms is rec.cell_forms and len(rec.sections) == len(cell_forms):
+        texts = rec.sections
+    elif cell_forms is rec.cell_forms:
+        texts = [rec.text] * len(cell_forms)
+    else:
+        texts = [form_text(entries) for entries in cell_forms]
     return [Candidate(source, text, rec.ocr, read_form_entries(entries), rec)
-            for text, entries in zip(texts, rec.cell_forms, strict=True)]
+            for text, entries in zip(texts, cell_forms, strict=True)]
 
 
 def _score(c: Candidate) -> int:

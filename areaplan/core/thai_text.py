@@ -5,7 +5,8 @@ only by the functions that tokenise or reorder.
 
 * :func:`normalize` repairs what PDF extractors, Word and OCR do to Thai text.
 * :func:`strip_blanks` removes form blanks (dotted leaders, underscores).
-* :func:`thai_digits_to_arabic` / :func:`parse_thai_number` read numbers.
+* :func:`thai_digits_to_arabic` / :func:`parse_thai_number` read numbers;
+  :func:`thai_number_word` reads one written in words (``สิบแปด`` -> 18).
 * :func:`thai_ratio` / :func:`text_quality` score text, to choose an extractor.
 * :func:`segment_for_search` puts spaces between words for SQLite FTS5.
 * :func:`parse_thai_date` / :func:`format_thai_date` read and write Thai dates.
@@ -216,6 +217,34 @@ def parse_thai_number(s: str | None) -> int | None:
     if len(found) != 1:
         return None
     return int(found[0].replace(",", ""))
+
+
+_UNITS = {"หนึ่ง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8,
+          "เก้า": 9}
+# One to ninety-nine in words: [ยี่|สาม|...]สิบ[เอ็ด|สอง|...], or a unit alone.
+THAI_NUMBER_WORD = (r"(?:(?:ยี่|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า)?สิบ(?:เอ็ด|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า)?"
+                    r"|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า)(?![\u0e30-\u0e3a\u0e45\u0e47-\u0e4e])")
+_RE_NUMBER_WORD = re.compile(r"(?P<tens>(?:ยี่|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า)?สิบ)?(?P<unit>เอ็ด|หนึ่ง|สอง|สาม|สี่|ห้า|หก"
+                             r"|เจ็ด|แปด|เก้า)?")
+
+
+def thai_number_word(s: str | None) -> int | None:
+    """The number 1-99 that ``s`` writes in Thai words (``สาม`` -> 3, ``สิบแปด`` -> 18,
+    ``ยี่สิบเอ็ด`` -> 21), spaces ignored; None for anything else."""
+    text = re.sub(r"\s+", "", s or "")
+    m = _RE_NUMBER_WORD.fullmatch(text)
+    if not text or m is None or not (m.group("tens") or m.group("unit")):
+        return None
+    tens = m.group("tens")
+    unit = _UNITS[m.group("unit")] if m.group("unit") else 0
+    if unit == 1 and m.group("unit") == "เอ็ด" and not tens:
+        return None  # เอ็ด only ends a number (สิบเอ็ด)
+    if tens is None:
+        return unit
+    head = tens[: -len("สิบ")]
+    if head == "สอง":  # twenty is ยี่สิบ, not สองสิบ
+        return None
+    return (_UNITS[head] if head else 1) * 10 + unit
 
 
 # --------------------------------------------------------------------------- scoring
