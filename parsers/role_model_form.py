@@ -1304,9 +1304,22 @@ def read_form_entries(entries, gazetteer: Gazetteer | None = None) -> FormFields
         return FormFields(confidence_notes=["the form reader failed on this sheet; read it by hand"])
 
 
+def _unconfirmed_places(base: FormFields, filled: list) -> FormFields:
+    """A province or district cell the gazetteer does not confirm is still the form's answer
+    (so the resolver says why: not in the gazetteer, not in that province), never dropped."""
+    written = {e.field: _cell_value(e.value) for e in reversed(filled) if e.field in ("province", "district")}
+    changes = {}
+    if not base.province_text and written.get("province"):
+        changes["province_text"] = written["province"]
+    if not base.district_text and written.get("district"):
+        changes["district_text"] = written["district"]
+    return dataclasses.replace(base, **changes) if changes else base
+
+
 def _read_entries(entries, gaz: Gazetteer) -> FormFields:
     base = _read(form_text(entries), gaz)
     filled = [e for e in entries if e.field != "title" and _cell_value(e.value)]
+    base = _unconfirmed_places(base, filled)
     people = _people(entries)
     narrative_cells = [e for e in filled if e.field == "narrative"]
     criteria_cells = {int(e.field[-1]): _clean_block(e.value) for e in filled if e.field.startswith("criterion")}

@@ -110,7 +110,7 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
     MAX_CANDIDATES distinct texts, whatever an archive or a hostile message holds.
     """
     out: list[Candidate] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     pieces_of: dict[int | None, int] = {}
     cells_read: set[int] = set()
     body = pm.text_body if body is None else body
@@ -129,9 +129,9 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
                 pieces_of[rec.part_index] = len(cell_forms)
             continue
         text = text[:FORM_TEXT_CHARS]
-        if text in seen or len(out) >= MAX_CANDIDATES:
+        if (place, text) in seen or len(out) >= MAX_CANDIDATES:
             continue
-        seen.add(text)
+        seen.add((place, text))  # one text read once; the same words in two forwarded mails are two forms
         for piece in split_forms(text):
             if len(out) >= MAX_CANDIDATES:
                 break
