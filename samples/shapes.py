@@ -43,6 +43,7 @@ from areaplan.samples.forms import (
     form_text,
     make_photo,
     make_zip,
+    normalize_zip,
     thai_font,
 )
 from areaplan.samples.generate import Gazetteer, load_gazetteer
@@ -204,6 +205,195 @@ def several_one_unclear(gz: Gazetteer) -> Case:
                          filename="แบบรายงาน 2.docx")
     unplaced = {"province_code": None, "district_code": None, "zone": None, "images": 0, "needs_review": True}
     c.expect("role_model", [sub(gz, "3101"), unplaced], review=True)
+    return c
+
+
+def _province_mail(gz: Gazetteer, code: str, rng: random.Random, photos: int, *, form: FormFill | None = None,
+                   subject: str | None = None, in_body: bool = False) -> EmailMessage:
+    """One province's own mail as a zone office receives it: its form and its photos (IMG_000k.jpg)."""
+    p = gz.provinces[code[:2]]
+    f = form or fill(gz, code, rng)
+    m = EmailMessage()
+    m["Subject"] = subject or f"แบบรายงานการคัดเลือกอำเภอต้นแบบ จังหวัด{p.name_th}"
+    m["From"] = province_sender(gz, code[:2])
+    m["To"] = f"inspector.zone{p.zone}@shapes.example.go.th"
+    m["Date"] = format_datetime(T0 - timedelta(days=1))
+    m["Message-ID"] = f"<fwd-{code}@shapes.example>"
+    m.set_content(form_text(f) if in_body else "ส่งแบบรายงานการคัดเลือกอำเภอต้นแบบ ตามไฟล์แนบ\n")
+    if not in_body:
+        m.add_attachment(docx_form(f, T0), maintype="application", subtype=DOCX.split("/")[1],
+                         filename="แบบรายงาน.docx")
+    for k in range(photos):
+        m.add_attachment(photo(rng, f"{p.name_th} {k}"), maintype="image", subtype="jpeg", filename=f"IMG_{k + 1:04d}.jpg")
+    return m
+
+
+def forwarded_several(gz: Gazetteer) -> Case:
+    c = Case("s29-forwarded-several-mails.eml", "several_forms",
+             "zone 17 forwards three provinces' mails as attached messages, each its DOCX and photos named IMG_000k")
+    codes = ["6401", "6501", "6702"]  # สุโขทัย, พิษณุโลก, เพชรบูรณ์
+    c.headers("Fwd: แบบรายงานการคัดเลือกอำเภอต้นแบบ เขตตรวจราชการที่ 17 (3 จังหวัด)",
+              "สำนักงานผู้ตรวจราชการกรมการปกครอง เขต 17 <inspector.zone17@shapes.example.go.th>", T0 + timedelta(hours=4))
+    c.msg.set_content("เรียน กองวิชาการและแผนงาน\nส่งต่อแบบรายงานของจังหวัดในเขต 17 ที่ได้รับ ตามเอกสารแนบ\n")
+    subs = []
+    for i, code in enumerate(codes):
+        c.msg.add_attachment(_province_mail(gz, code, c.rng, photos=i + 1))
+        subs.append(sub(gz, code, images=i + 1))
+    c.expect("role_model", subs)
+    return c
+
+
+def forwarded_province_blank(gz: Gazetteer) -> Case:
+    c = Case("s30-forwarded-province-blank.eml", "several_forms",
+             "two forwarded mails whose forms leave the province blank and name เฉลิมพระเกียรติ (five provinces "
+             "have one): each forwarded mail's own subject names its province; its photos go with it")
+    c.headers("Fwd: แบบรายงานอำเภอต้นแบบ เขต 13", "เขต 13 <zone13@shapes.example.go.th>", T0 + timedelta(hours=4, minutes=20))
+    c.msg.set_content("ส่งต่อแบบรายงาน 2 จังหวัดครับ\n")
+    subs = []
+    for i, code in enumerate(["3032", "3123"]):  # นครราชสีมา, บุรีรัมย์
+        f = fill(gz, code, c.rng)
+        f.province, f.reporter_position = "", "ปลัดจังหวัด"
+        c.msg.add_attachment(_province_mail(gz, code, c.rng, photos=2 - i, form=f, in_body=i == 1))
+        subs.append(sub(gz, code, images=2 - i))
+    c.expect("role_model", subs)
+    return c
+
+
+def pasted_several(gz: Gazetteer) -> Case:
+    c = Case("s31-pasted-forwards.eml", "several_forms",
+             "two mails pasted after Gmail's forward marker, forms typed in, province blank; the photos at the "
+             "end of the message cannot be told apart: counted on neither (noted)")
+    c.headers("Fwd: แบบรายงานอำเภอต้นแบบ 2 จังหวัด", "ฝ่ายบริหารงานปกครอง <admin.fwd@shapes.example.go.th>", T0 + timedelta(hours=4, minutes=40))
+    body = ["เรียน กองวิชาการและแผนงาน", "ส่งต่อแบบรายงานของจังหวัดในเขตครับ"]
+    subs = []
+    for code in ["5515", "8023"]:  # น่าน, นครศรีธรรมราช: both เฉลิมพระเกียรติ
+        f = fill(gz, code, c.rng)
+        f.province, f.reporter_position = "", "ปลัดจังหวัด"
+        body += ["", "---------- Forwarded message ---------", f"From: {province_sender(gz, code[:2])}",
+                 "Date: Sun, 28 Mar 2021 09:00:00 +0700", "Subject: แบบรายงานการคัดเลือกอำเภอต้นแบบ",
+                 "To: <admin.fwd@shapes.example.go.th>", "", form_text(f)]
+        subs.append(sub(gz, code, images=0))
+    c.msg.set_content("\n".join(body) + "\n")
+    for k in range(2):
+        c.msg.add_attachment(photo(c.rng, f"ภาพ {k}"), maintype="image", subtype="jpeg", filename=f"IMG_{k + 1:04d}.jpg")
+    c.expect("role_model", subs)
+    return c
+
+
+SUMMARY_HEADER = ["ลำดับ", "จังหวัด", "อำเภอ (ต้นแบบ)", "ผู้รายงาน", "ตำแหน่ง", "เบอร์โทร"]
+
+
+def _summary_rows(gz: Gazetteer, rows: list[tuple[str, str]], rng: random.Random) -> list[list[str]]:
+    return [[str(i + 1), p, d, rng.choice(NAMES), f"ปลัดจังหวัด{p}", f"08{rng.randint(1, 9)}-{rng.randint(100, 999)}-"
+             f"{rng.randint(1000, 9999)}"] for i, (p, d) in enumerate(rows)]
+
+
+def _summary_xlsx(title: str, rows: list[list[str]]) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "สรุปผล"
+    ws.append([title])
+    ws.append(SUMMARY_HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.properties.creator = "User"
+    wb.properties.created = wb.properties.modified = T0.replace(tzinfo=None)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_xlsx_times(normalize_zip(buf.getvalue(), T0))
+
+
+def _fixed_xlsx_times(data: bytes) -> bytes:
+    """openpyxl stamps the save time into docProps/core.xml: fix it, so the bytes are reproducible."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2021-03-29T02:00:00Z", body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _summary_docx(title: str, rows: list[list[str]]) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(title)
+    t = d.add_table(rows=1, cols=len(SUMMARY_HEADER))
+    for cell, text in zip(t.rows[0].cells, SUMMARY_HEADER, strict=True):
+        cell.text = text
+    for r in rows:
+        for cell, text in zip(t.add_row().cells, r, strict=True):
+            cell.text = text
+    d.add_paragraph("จึงเรียนมาเพื่อโปรดทราบ")
+    cp = d.core_properties
+    cp.author = cp.last_modified_by = "User"
+    cp.created = cp.modified = cp.last_printed = T0.replace(tzinfo=None)
+    buf = io.BytesIO()
+    d.save(buf)
+    return normalize_zip(buf.getvalue(), T0)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def summary_table_xlsx(gz: Gazetteer) -> Case:
+    c = Case("s32-summary-table-xlsx.eml", "several_forms",
+             "zone 10's summary workbook: one row per province (ลำดับ | จังหวัด | อำเภอ (ต้นแบบ) | ผู้รายงาน | ...)")
+    codes = ["4201", "4302", "3902", "4102"]  # เลย, หนองคาย, หนองบัวลำภู, อุดรธานี (row order)
+    rows = [(gz.provinces[k[:2]].name_th, gz.districts[k].name_th) for k in codes]
+    c.headers("สรุปผลการคัดเลือกอำเภอต้นแบบ เขตตรวจราชการที่ 10", "เขต 10 <zone10@shapes.example.go.th>",
+              T0 + timedelta(hours=5, minutes=10))
+    c.msg.set_content("ส่งสรุปผลการคัดเลือกอำเภอต้นแบบ (Role Model) ของจังหวัดในเขต ตามไฟล์แนบ\n")
+    data = _summary_xlsx("สรุปผลการคัดเลือกอำเภอต้นแบบ (Role Model) เขตตรวจราชการที่ 10", _summary_rows(gz, rows, c.rng))
+    c.msg.add_attachment(data, maintype="application", subtype=XLSX.split("/")[1], filename="สรุปผล เขต 10.xlsx")
+    c.expect("role_model", [sub(gz, k) for k in codes])
+    return c
+
+
+def summary_table_docx(gz: Gazetteer) -> Case:
+    c = Case("s33-summary-table-docx.eml", "several_forms",
+             "zone 5's summary table in Word; one row's district is not in its province (review), the others count")
+    codes = ["9001", "9303", "8401"]  # สงขลา, พัทลุง, สุราษฎร์ธานี
+    rows = [(gz.provinces[k[:2]].name_th, gz.districts[k].name_th) for k in codes]
+    rows.append(("ชุมพร", "ชุมแสง"))  # ชุมแสง is in นครสวรรค์
+    c.headers("สรุปผลการคัดเลือกอำเภอต้นแบบ เขต 5", "เขต 5 <zone5@shapes.example.go.th>", T0 + timedelta(hours=5, minutes=20))
+    c.msg.set_content("ส่งสรุปผลการคัดเลือกอำเภอต้นแบบ ตามไฟล์แนบ\n")
+    data = _summary_docx("สรุปผลการคัดเลือกอำเภอต้นแบบ (Role Model) เขตตรวจราชการที่ 5", _summary_rows(gz, rows, c.rng))
+    c.msg.add_attachment(data, maintype="application", subtype=DOCX.split("/")[1], filename="สรุปผล เขต 5.docx")
+    chumphon = {"province_code": "86", "district_code": None, "zone": gz.provinces["86"].zone, "images": 0,
+             "needs_review": True}
+    c.expect("role_model", [sub(gz, k) for k in codes] + [chumphon], review=True)
+    return c
+
+
+def blank_summary_table(gz: Gazetteer) -> Case:
+    c = Case("s34-blank-summary-table.eml", "blank_template",
+             "the zone office circulates its blank summary table (header, numbered rows, no answers)")
+    c.headers("แบบสรุปผลการคัดเลือกอำเภอต้นแบบ (ให้จังหวัดกรอก)", "เขต 12 <zone12@shapes.example.go.th>",
+              T0 + timedelta(hours=5, minutes=30))
+    c.msg.set_content("แบบสรุปสำหรับกรอกข้อมูล ตามไฟล์แนบ\n")
+    rows = [[str(i), "", "", "", "", ""] for i in range(1, 6)]
+    data = _summary_docx("แบบสรุปผลการคัดเลือกอำเภอต้นแบบ (Role Model) เขตตรวจราชการที่ 12", rows)
+    c.msg.add_attachment(data, maintype="application", subtype=DOCX.split("/")[1], filename="แบบสรุป.docx")
+    return c
+
+
+def zone_in_words(gz: Gazetteer) -> Case:
+    c = Case("s35-zone-in-words.eml", "zone_words", "the zone written in words: เขตสิบแปด (นครสวรรค์ is in zone 18)")
+    f = fill(gz, "6003", c.rng)
+    f.zone = "สิบแปด"
+    c.headers("แบบรายงานการคัดเลือกอำเภอต้นแบบ จังหวัดนครสวรรค์", province_sender(gz, "60"), T0 + timedelta(hours=5, minutes=40))
+    c.msg.set_content("ส่งแบบรายงานตามไฟล์แนบ\n")
+    c.msg.add_attachment(docx_form(f, T0), maintype="application", subtype=DOCX.split("/")[1], filename="แบบรายงาน.docx")
+    c.expect("role_model", [sub(gz, "6003")])
     return c
 
 
@@ -516,6 +706,8 @@ def build(gz: Gazetteer) -> list[Case]:
         calendar_invite(gz), calendar_reply(gz), calendar_reply_thai(gz), other_ministry_form(gz), other_campaign_form(gz),
         last_years_form(gz), signature_only(gz), bounce_quoting_form(gz), newsletter_other_agency(gz),
         blank_template(gz), circular(gz), best_practice_mentions_role_model(gz), best_practice_in_body(gz),
+        forwarded_several(gz), forwarded_province_blank(gz), pasted_several(gz), summary_table_xlsx(gz),
+        summary_table_docx(gz), blank_summary_table(gz), zone_in_words(gz),
     ]
 
 
