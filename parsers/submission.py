@@ -8,6 +8,7 @@ confident. The campaign decision itself is ``parsers.classify``; resolution is
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import lru_cache
 
@@ -339,12 +340,14 @@ def _make_submissions(gaz: Gazetteer, pm: ParsedMessage, candidates: list[Candid
         reasons.append(Reason("images.unassigned", "image_count",
                               evidence=f"{len(share.unassigned)} ภาพ ({', '.join(share.unassigned[:5])})"))
     pm.reasons = reasons
-    every_image = len({img.data for rec in pm.attachments for img in rec.images})
+    every_image = {img.data for rec in pm.attachments for img in rec.images}
     taken: set[str] = set()
     pm.submissions = []
     for i, form in enumerate(forms or [None]):
+        own = share.per_form[i] if forms else every_image
         sub = _submission(gaz, pm, form, campaign, settings, received_at, form_only=len(forms) > 1,
-                          image_count=len(share.per_form[i]) if forms else every_image)
+                          image_count=len(own))
+        sub.images = sorted(hashlib.sha256(data).hexdigest() for data in own)
         sub.slot = "" if i == 0 else slot_of(form, taken)
         pm.submissions.append(sub)
     pm.status = "review" if needs_review(pm.all_reasons()) else "submission"

@@ -22,6 +22,7 @@ PER_MESSAGE_TABLES = (
     "decision_effects",
     "field_provenance",
     "reasons",
+    "submission_images",
     "submissions",
     "message_images",
     "attachments",
@@ -263,3 +264,25 @@ def reasons_provenance_and_keys(db: sqlite_utils.Database) -> None:
         """,
     )
     create_views(db)
+
+
+def forwarded_origins_and_submission_images(db: sqlite_utils.Database) -> None:
+    """0012: which forwarded mail each attachment came in; which pictures count on which
+    submission (a message with several provinces' forms gives each form its own)."""
+    run_script(
+        db,
+        """
+        -- "" the mail itself, "1" its first attached message/rfc822, "1.2" one inside that, "i1" a
+        -- mail pasted into the body after a forward marker (AttachmentRecord.origin).
+        ALTER TABLE attachments ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        -- The pictures each submission counts (its image_count); a picture of a several-form
+        -- message that could not be tied to one form is on none (reason images.unassigned).
+        CREATE TABLE submission_images (
+            message        INTEGER NOT NULL REFERENCES messages(id),
+            submission_key TEXT NOT NULL,
+            image          TEXT NOT NULL REFERENCES images(sha256),
+            PRIMARY KEY (submission_key, image)
+        );
+        CREATE INDEX submission_images_message ON submission_images(message);
+        """,
+    )

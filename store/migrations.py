@@ -46,6 +46,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0009_province_mail", province_mail.province_mail_table),
     ("0010_copies_and_key_v4", messages.migrate_copies_and_key_v4),
     ("0011_followups_and_links", followups.followup_tables),
+    ("0012_forwarded_origins_and_submission_images", derived.forwarded_origins_and_submission_images),
 )
 
 

@@ -172,9 +172,10 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
         for rec in pm.attachments:
             cur = db.execute(
                 """INSERT INTO attachments (message, part_index, filename, content_type, sha256, size, kind, method,
-                   pages, ocr, text, problems, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   pages, ocr, text, problems, notes, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [message, rec.part_index, rec.filename, rec.content_type, rec.sha256, rec.size, rec.kind, rec.method,
-                 rec.pages, int(rec.ocr), rec.text, "\n".join(rec.problems) or None, "\n".join(rec.notes) or None],
+                 rec.pages, int(rec.ocr), rec.text, "\n".join(rec.problems) or None, "\n".join(rec.notes) or None,
+                 rec.origin],
             )
             attachment_ids[rec.part_index] = cur.lastrowid
         for sha, rel, img, part in images:
@@ -212,6 +213,10 @@ def save_parsed(db: sqlite_utils.Database, message: int, pm: ParsedMessage, rece
                  json.dumps({str(k): v for k, v in s.criteria.items()}, ensure_ascii=False) if s.criteria else None,
                  s.image_count, s.source, int(bool(lines)), "\n".join(lines) or None],
             )
+            stored = {sha for sha, _rel, _img, _part in images}
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO submission_images (message, submission_key, image) VALUES (?, ?, ?)",
+                [(message, s.key, sha) for sha in s.images if sha in stored])
             db.execute(
                 "INSERT INTO submissions_fts (rowid, narrative, subject) VALUES (?, ?, ?)",
                 [cur.lastrowid, _segment(s.narrative), _segment(pm.subject)],

@@ -231,12 +231,20 @@ def nominee_versions(db: sqlite_utils.Database, campaign: Campaign, province_cod
 
 
 def nominee_photos(db: sqlite_utils.Database, nominee: Nominee) -> list[dict[str, Any]]:
-    """The photos of the nominee's current submission: sha256, mime type, size, stored path, filename."""
+    """The photos of the nominee's current submission: sha256, mime type, size, stored path, filename.
+
+    Those the submission counts (``submission_images``: a message with several provinces' forms
+    gives each its own); for a message parsed before that table existed, all of the message's.
+    """
     return rows_as_dicts(
         db,
         """SELECT i.sha256, i.mime_type, i.width, i.height, i.path, mi.filename
            FROM submissions s JOIN message_images mi ON mi.message = s.message
-           JOIN images i ON i.sha256 = mi.image WHERE s.id = ? ORDER BY mi.filename, i.sha256""",
+           JOIN images i ON i.sha256 = mi.image
+           WHERE s.id = ? AND (EXISTS (SELECT 1 FROM submission_images si
+                                       WHERE si.submission_key = s.key AND si.image = mi.image)
+                               OR NOT EXISTS (SELECT 1 FROM submission_images si WHERE si.message = s.message))
+           ORDER BY mi.filename, i.sha256""",
         [nominee.submission_id],
     )
 

@@ -226,3 +226,34 @@ def test_a_zone_in_words_that_differs_from_the_gazetteer_is_flagged_and_a_word_t
     # the zone left blank, and the next words start like a number (สามารถ: "can")
     blank = _zone_form("..... สามารถติดต่อได้", "nozone@example.go.th")
     assert (blank.zone, blank.zone_written) == (18, None)
+
+
+# --------------------------------------------------------------------------- through the store
+
+
+def test_the_store_keeps_each_file_s_forwarded_mail_and_each_submission_s_own_photos(tmp_path: Path):
+    from areaplan.store import selection as sel
+    from areaplan.store.db import open_db
+
+    eml = tmp_path / "fwd.eml"
+    eml.write_bytes(_three_forwarded(outer_photos=["แผนที่เขต.jpg"]))
+    db_path = tmp_path / "a.db"
+    assert run_cli("--db", str(db_path), "import", str(eml)).returncode == 0
+    with sqlite3.connect(db_path) as c:
+        origins = c.execute("SELECT origin, COUNT(*) FROM attachments GROUP BY origin ORDER BY origin").fetchall()
+        subs = c.execute("SELECT id, key, province_code, image_count FROM submissions ORDER BY province_code").fetchall()
+        counted = dict(c.execute("SELECT s.province_code, COUNT(si.image) FROM submissions s LEFT JOIN"
+                                 " submission_images si ON si.submission_key = s.key GROUP BY s.key").fetchall())
+        outer_sha = c.execute("SELECT image FROM message_images WHERE filename = 'แผนที่เขต.jpg'").fetchone()[0]
+    assert origins == [("", 1), ("1", 2), ("2", 3), ("3", 4)]
+    assert counted == {"16": 1, "17": 2, "19": 3} == {code: n for _id, _key, code, n in subs}
+    db = open_db(db_path)
+    shown = {}
+    for sid, key, code, n in subs:
+        nominee = sel.Nominee(province_code=code, province_th="", district_code=None, district_th=None,
+                              submission_id=sid, submission_key=key, received_at=fm.RECEIVED, reporter_name=None,
+                              reporter_position=None, image_count=n, needs_review=False, narrative=None)
+        shown[code] = {p["sha256"] for p in sel.nominee_photos(db, nominee)}
+    assert [len(shown[c]) for c in ("16", "17", "19")] == [1, 2, 3]
+    assert not (shown["16"] & shown["17"]) and not (shown["17"] & shown["19"])
+    assert all(outer_sha not in photos for photos in shown.values())

@@ -101,6 +101,7 @@ class SubmissionRecord:
     narrative: str | None = None
     criteria: dict[int, str] = field(default_factory=dict)
     image_count: int = 0
+    images: list[str] = field(default_factory=list)  # sha256 of the pictures it counts (image_count of them)
     source: str = ""  # where most fields came from, e.g. "attachment form.pdf", "body"
     # Where in the message this form is, for its stable key: "" for the message's main form
     # (key "<message>", as for a message with one form), else "<part>" (the attachment or
