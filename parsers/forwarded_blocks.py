@@ -11,6 +11,7 @@ say which province it is when the form it holds does not.
 from __future__ import annotations
 
 import email.utils
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -59,7 +60,7 @@ def _headers(lines: list[str]) -> tuple[dict[str, str], int]:
 
 def forwarded_blocks(body: str) -> list[ForwardedBlock]:
     """The messages forwarded inline in ``body``, in order ([] when it has no forward marker)."""
-    marks = list(_MARKER.finditer(body or ""))[:MAX_BLOCKS]
+    marks = list(itertools.islice(_MARKER.finditer(body or ""), MAX_BLOCKS))
     out: list[ForwardedBlock] = []
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(body)

@@ -27,6 +27,8 @@ from areaplan.core.gazetteer import Gazetteer
 from areaplan.core.records import AttachmentRecord, ExtractedImage, ParsedMessage
 from areaplan.parsers.resolve import Candidate
 
+FORM_TEXT_CHARS = 200_000  # of a forwarded mail's body searched for its province
+
 
 def is_filled(c: Candidate) -> bool:
     """A report form with answers: the form's structure and a district or a narrative."""
@@ -46,9 +48,10 @@ def form_province(gaz: Gazetteer, c: Candidate) -> str | None:
 
 
 def _origin_province(gaz: Gazetteer, c: Candidate) -> str | None:
+    """The one province the form's forwarded mail names: its subject, its sender's name, else its body."""
     if c.origin is None:
         return None
-    for text in (c.origin.subject, c.origin.from_name):
+    for text in (c.origin.subject, c.origin.from_name, c.origin.body[:FORM_TEXT_CHARS]):
         found = {m.code for m in gaz.find_provinces_in(text or "")}
         if len(found) == 1:
             return found.pop()
@@ -88,7 +91,8 @@ def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate |
     placed_districts = {_district_key(c) for group in by_province.values() for c in group}
     unplaced = [c for c in unplaced if (c.attachment is not None or c.place)
                 and _district_key(c) not in placed_districts]
-    if len(by_province) + len(unplaced) < 2 or not by_province:
+    forwarded_apart = len({c.place for c in unplaced if c.place}) >= 2  # forms of two forwarded mails
+    if len(by_province) + len(unplaced) < 2 or not (by_province or forwarded_apart):
         return [best]
     forms = [max(group, key=_score) for group in by_province.values()] + unplaced
     main_province = form_province(gaz, best) if best in filled else None
@@ -174,11 +178,12 @@ def share_images(gaz: Gazetteer, pm: ParsedMessage, forms: list[Candidate]) -> I
         return share
     provinces = [form_province(gaz, f) for f in forms]
     by_part = {rec.part_index: rec for rec in pm.attachments}
+    read_once = {rec.sha256: rec.images for rec in pm.attachments if rec.images}  # a copy is read once
     for rec in pm.attachments:
-        if not rec.images:
+        imgs: list[ExtractedImage] = rec.images or read_once.get(rec.sha256, [])
+        if not imgs:
             continue
         owner = _owner(gaz, rec, forms, provinces, by_part)
-        imgs: list[ExtractedImage] = rec.images
         if owner is None:
             share.unassigned += [img.filename or rec.filename or "?" for img in imgs]
         else:

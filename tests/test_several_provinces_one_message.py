@@ -100,6 +100,29 @@ def test_a_forwarded_form_with_its_province_blank_takes_the_province_its_own_mai
     assert not any(s.review_reasons for s in pm.submissions)
 
 
+def test_the_same_photo_forwarded_in_two_provinces_mails_counts_on_both():
+    mails = [fm.province_mail("แบบรายงานอำเภอต้นแบบ", "ปค.ลพบุรี <lopburi@example.go.th>", form=LOPBURI,
+                              photos=["IMG_0001.jpg"]),
+             fm.province_mail("แบบรายงานอำเภอต้นแบบ", "ปค.สิงห์บุรี <singburi@example.go.th>", form=SINGBURI,
+                              photos=["IMG_0002.jpg"])]
+    mails[1].add_attachment(mails[0].get_payload()[-1].get_content(), maintype="image", subtype="jpeg",
+                            filename="ภาพร่วม.jpg")  # the same bytes the first province sent
+    pm = _parse(fm.forwarding("Fwd: แบบรายงาน 2 จังหวัด", mails))
+    assert {s.province_code: s.image_count for s in pm.submissions} == {"16": 1, "17": 2}
+    assert set(_by_province(pm)["16"].images) < set(_by_province(pm)["17"].images)
+
+
+def test_forms_of_two_forwarded_mails_that_name_no_province_are_two_submissions_left_to_a_person():
+    # the outer subject names one province, but nothing says which of the two forms is its
+    mails = [fm.province_mail("แบบรายงานอำเภอต้นแบบ", "ปค. <a@example.go.th>", form=fm.Form("", "เฉลิมพระเกียรติ")),
+             fm.province_mail("แบบรายงานอำเภอต้นแบบ", "ปค. <b@example.go.th>",
+                              form=fm.Form("", "เฉลิมพระเกียรติ", reporter="นางพรทิพย์ แสงทอง"))]
+    pm = _parse(fm.forwarding("Fwd: แบบรายงานอำเภอต้นแบบ จังหวัดนครราชสีมา", mails))
+    assert [(s.province_code, s.district_code) for s in pm.submissions] == [(None, None), (None, None)]
+    assert all("province.form_unclear" in _codes(s.reasons) for s in pm.submissions)
+    assert pm.status == "review"
+
+
 def test_forwarded_mails_typed_into_their_bodies_each_make_a_submission_with_their_photos():
     mails = [
         fm.province_mail("แบบรายงานอำเภอต้นแบบ จังหวัดนครราชสีมา", "ปค. <a@example.go.th>",
