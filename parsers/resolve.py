@@ -37,6 +37,7 @@ class Candidate:
     attachment: AttachmentRecord | None = None
     piece: int = 0  # the k-th form of a text holding several (parsers.form_split)
     origin: Origin | None = None  # the forwarded message it came in (None: the mail itself)
+    table_row: bool = False  # a row of a summary table in the body (one province's form of several)
 
     @property
     def place(self) -> str:

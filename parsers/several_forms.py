@@ -89,7 +89,7 @@ def several_forms(gaz: Gazetteer, candidates: list[Candidate], best: Candidate |
         code = form_province(gaz, c)
         (by_province.setdefault(code, []) if code else unplaced).append(c)
     placed_districts = {_district_key(c) for group in by_province.values() for c in group}
-    unplaced = [c for c in unplaced if (c.attachment is not None or c.place)
+    unplaced = [c for c in unplaced if (c.attachment is not None or c.place or c.table_row)
                 and _district_key(c) not in placed_districts]
     forwarded_apart = len({c.place for c in unplaced if c.place}) >= 2  # forms of two forwarded mails
     if len(by_province) + len(unplaced) < 2 or not (by_province or forwarded_apart):

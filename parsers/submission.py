@@ -133,6 +133,14 @@ def _candidates(pm: ParsedMessage, mime, reader, body: str | None = None) -> lis
         if (place, text) in seen or len(out) >= MAX_CANDIDATES:
             continue
         seen.add((place, text))  # one text read once; the same words in two forwarded mails are two forms
+        rows = summary_table_forms(text) if rec is None and source == "body" else []
+        if rows:  # a summary table pasted into the mail (an HTML table): one candidate per row
+            for entries in rows[: MAX_CANDIDATES - len(out)]:
+                k = pieces_of.get(None, 0)
+                pieces_of[None] = k + 1
+                out.append(Candidate(source, form_text(entries), False, read_form_entries(entries), None, k, origin,
+                                     table_row=True))
+            continue
         for piece in split_forms(text):
             if len(out) >= MAX_CANDIDATES:
                 break

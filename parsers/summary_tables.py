@@ -8,8 +8,9 @@ whose header names จังหวัด and อำเภอ becomes a form of i
 grids by their own reader already.
 
 Only a table of two or more rows naming a place counts: one row is read as the document's
-own form (as before), and a table of labels without answers is a blank template (one blank
-form, so the message is ``other.blank_template``).
+own form (as before), and a header with rows under it that name no place is a blank
+template (one blank form, so the message is ``other.blank_template``). A summary table
+pasted into the mail itself (an HTML table) is read the same way.
 """
 
 from __future__ import annotations
@@ -24,28 +25,37 @@ HEADING_LINES = 4  # lines above a table kept as its headings
 _PLACES = {"province", "district"}
 
 
-def _runs(lines: list[str]) -> list[tuple[int, int]]:
-    """(start, end) of each run of table lines (two or more cells)."""
-    runs: list[tuple[int, int]] = []
-    start = None
-    for i, line in enumerate(lines + [""]):
-        if line.count("|") >= 1 and len([c for c in line.split("|") if c.strip()]) >= 2:
-            start = i if start is None else start
-        elif start is not None:
-            runs.append((start, i))
-            start = None
+def _is_row(line: str) -> bool:
+    """A line of a table: cells joined by ``|`` (a row of an empty form may fill only its number)."""
+    return "|" in line and any(c.strip() for c in line.split("|"))
+
+
+def _runs(lines: list[str]) -> list[list[int]]:
+    """The table lines of each table, by index; blank lines between rows
+    (as an HTML table gives) do not end a table."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, line in enumerate(lines):
+        if _is_row(line):
+            current.append(i)
+        elif line.strip() and current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
     return runs
 
 
-def _sheet(lines: list[str], start: int, end: int, n: int) -> Sheet:
+def _sheet(lines: list[str], rows: list[int], n: int) -> Sheet:
     sheet = Sheet(f"ตาราง{n}")
+    start = rows[0]
     above = [ln for ln in lines[max(0, start - 2 * HEADING_LINES):start] if ln.strip()][-HEADING_LINES:]
     row = 0
     for ln in above:
         sheet.put(row, 0, ln)
         row += 1
-    for ln in lines[start:end][:MAX_ROWS]:
-        for col, cell in enumerate(ln.split("|")):
+    for i in rows[:MAX_ROWS]:
+        for col, cell in enumerate(lines[i].split("|")):
             sheet.put(row, col, cell)
         row += 1
     return sheet
@@ -61,12 +71,12 @@ def summary_table_forms(text: str) -> list[tuple[LabelledValue, ...]]:
     lines = (text or "").split("\n")
     found: list[tuple[LabelledValue, ...]] = []
     blank: list[tuple[LabelledValue, ...]] = []
-    for n, (start, end) in enumerate(_runs(lines), start=1):
-        forms = header_table_forms(_sheet(lines, start, end, n))
+    for n, rows in enumerate(_runs(lines), start=1):
+        forms = header_table_forms(_sheet(lines, rows, n))
         named = [f for f in forms if _named(f)]
         if named:
             found += named
-        elif forms and not blank:
+        elif forms and len(rows) >= 2 and not blank:  # a header and empty rows under it
             blank = forms[:1]
     if len(found) >= 2:
         return found

@@ -386,6 +386,21 @@ def blank_summary_table(gz: Gazetteer) -> Case:
     return c
 
 
+def summary_table_in_body(gz: Gazetteer) -> Case:
+    c = Case("s36-summary-table-in-body.eml", "several_forms",
+             "zone 3's summary table pasted into an HTML mail (an Excel range pasted in Outlook)")
+    codes = ["7001", "7102", "7203"]  # ราชบุรี, กาญจนบุรี, สุพรรณบุรี
+    rows = _summary_rows(gz, [(gz.provinces[k[:2]].name_th, gz.districts[k].name_th) for k in codes], c.rng)
+    c.headers("สรุปผลการคัดเลือกอำเภอต้นแบบ เขต 3", "เขต 3 <zone3@shapes.example.go.th>", T0 + timedelta(hours=5, minutes=35))
+    head = "".join(f"<td>{h}</td>" for h in SUMMARY_HEADER)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows)
+    c.msg.set_content("<html><body><p>เรียน กองวิชาการและแผนงาน</p><p>สรุปผลการคัดเลือกอำเภอต้นแบบ (Role Model) "
+                      f"เขตตรวจราชการที่ 3</p><table border=\"1\"><tr>{head}</tr>{body}</table>"
+                      "<p>จึงเรียนมาเพื่อโปรดทราบ</p></body></html>", subtype="html")
+    c.expect("role_model", [sub(gz, k) for k in codes])
+    return c
+
+
 def zone_in_words(gz: Gazetteer) -> Case:
     c = Case("s35-zone-in-words.eml", "zone_words", "the zone written in words: เขตสิบแปด (นครสวรรค์ is in zone 18)")
     f = fill(gz, "6003", c.rng)
@@ -707,7 +722,7 @@ def build(gz: Gazetteer) -> list[Case]:
         last_years_form(gz), signature_only(gz), bounce_quoting_form(gz), newsletter_other_agency(gz),
         blank_template(gz), circular(gz), best_practice_mentions_role_model(gz), best_practice_in_body(gz),
         forwarded_several(gz), forwarded_province_blank(gz), pasted_several(gz), summary_table_xlsx(gz),
-        summary_table_docx(gz), blank_summary_table(gz), zone_in_words(gz),
+        summary_table_docx(gz), blank_summary_table(gz), zone_in_words(gz), summary_table_in_body(gz),
     ]
 
 

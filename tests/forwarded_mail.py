@@ -174,3 +174,14 @@ def with_file(subject: str, data: bytes, filename: str, ctype: tuple[str, str], 
               msgid=msgid)
     m.add_attachment(data, maintype=ctype[0], subtype=ctype[1], filename=filename)
     return bytes(m)
+
+
+def html_table_mail(subject: str, title: str, header: list[str], rows: list[list[str]], msgid: str) -> bytes:
+    """A summary table pasted into an HTML mail (as Outlook and Gmail send a pasted Excel range)."""
+    cells = "".join(f"<td>{h}</td>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows)
+    html = (f"<html><body><p>เรียน กองวิชาการและแผนงาน</p><p>{title}</p>"
+            f"<table border=\"1\"><tr>{cells}</tr>{body}</table><p>จึงเรียนมาเพื่อโปรดทราบ</p></body></html>")
+    m = outer(subject, "", msgid=msgid)
+    m.set_content(html, subtype="html")
+    return bytes(m)

@@ -167,6 +167,16 @@ def test_a_summary_table_makes_one_submission_per_row(make, name, ctype):
     assert [s.slot for s in pm.submissions] == ["", "0-1", "0-2", "0-3"]
 
 
+def test_a_summary_table_pasted_into_the_mail_makes_one_submission_per_row():
+    raw = fm.html_table_mail("สรุปผลการคัดเลือกอำเภอต้นแบบ เขต 1", TITLE, fm.SUMMARY_HEADER, fm.summary_rows(ZONE1[:3]),
+                             "html@example.go.th")
+    pm = _parse(raw)
+    assert sorted((s.province_code, s.district_code, s.zone) for s in pm.submissions) == [
+        ("16", "1603", 1), ("17", "1702", 1), ("19", "1902", 1)]
+    assert [s.slot for s in pm.submissions] == ["", "b1", "b2"]
+    assert pm.status == "submission"
+
+
 def test_a_summary_row_that_cannot_be_placed_goes_to_review_with_its_reason_and_the_others_count():
     rows = fm.summary_rows([("ลพบุรี", "โคกสำโรง"), ("เมืองลับแล", "ท่าเรือ"), ("สระบุรี", "ชุมแสง")])
     data = fm.summary_docx(TITLE, fm.SUMMARY_HEADER, rows)
