@@ -466,9 +466,9 @@ def provenance(db: sqlite_utils.Database, key: str) -> list[dict[str, Any]]:
 
 
 def item_reasons(db: sqlite_utils.Database, message: int, key: str) -> list[dict[str, Any]]:
-    """Every reason (review and note) of ``key``, with its Thai text."""
+    """Every reason (review and note) of ``key``, with its Thai text and English detail."""
     cur = db.execute(
-        "SELECT code, field, evidence, severity, text_th, source FROM reasons WHERE message = ?"
+        "SELECT code, field, evidence, severity, text_th, source, detail FROM reasons WHERE message = ?"
         " AND (submission_key IS NULL OR submission_key = ?) ORDER BY id", [message, key])
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

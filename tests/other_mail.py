@@ -10,9 +10,9 @@ product should record and the words (or header) that should decide it, as a pers
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timedelta, timezone
 
 WHEN = datetime(2021, 3, 29, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 DOPA = "dopa.areaplan@gmail.com"

@@ -176,8 +176,8 @@ class Reason:
 
     @property
     def text_th(self) -> str:
-        """The Thai line staff read."""
-        return self.kind.th.replace("{evidence}", self.evidence or "-")
+        """The Thai line staff read (``staff_th``: technical English detail left to ``text_en``)."""
+        return staff_th(self.code, self.evidence, self.source or "")
 
     @property
     def text_en(self) -> str:
@@ -201,6 +201,17 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _NO_THAI = re.compile(r"^[^\u0e00-\u0e7f]*$")
 
 
+_QUOTED = re.compile(r"(“[^”]*”)")
+
+
+def _without_english_asides(text: str) -> str:
+    before = None
+    while before != text:
+        before = text
+        text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _NO_THAI.match(m.group(1)) else m.group(0), text)
+    return text
+
+
 def staff_th(code: str, evidence: str, source: str = "") -> str:
     """The Thai line staff read for a reason: the code's Thai text with the evidence as read from
     the mail; technical (non-Thai) detail is left out, and so is its placeholder.
@@ -213,12 +224,9 @@ def staff_th(code: str, evidence: str, source: str = "") -> str:
         evidence = ""
     elif source and evidence.startswith(source) and evidence[len(source):].lstrip().startswith("("):
         evidence = source  # "form.pdf (what the reader said)" -> "form.pdf"
-    else:  # drop parenthesised detail without Thai, innermost first
-        before = None
-        while before != evidence:
-            before = evidence
-            evidence = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _NO_THAI.match(m.group(1)) else m.group(0),
-                              evidence).strip()
+    else:  # drop parenthesised detail without Thai, innermost first; what is quoted “...” stays as written
+        evidence = "".join(piece if piece.startswith("“") else _without_english_asides(piece)
+                           for piece in _QUOTED.split(evidence)).strip()
     if evidence:
         return template.replace("{evidence}", evidence)
     return re.sub(r"\s*[:(“]?\s*\{evidence\}\s*[)”]?", "", template).strip()
