@@ -103,3 +103,20 @@ def test_the_review_desk_shows_each_reason_in_thai_with_the_english_detail_only_
         assert shown.is_visible() and "unreadable" not in shown.inner_text()
         page.close()
         browser.close()
+
+
+def test_a_reason_stored_with_english_in_its_thai_line_still_reads_in_thai_on_the_desk():
+    from areaplan.app.web.reason_lines import queue_lines
+    from areaplan.core.reasons import REASONS
+    from areaplan.store.status import REASON_NO_PROVINCE
+
+    old = {"code": "attachment.unreadable", "severity": "review", "source": "x.pdf",
+           "evidence": "x.pdf (ไฟล์ x.pdf: unreadable PDF (damaged))", "detail": "unreadable PDF (damaged)",
+           "text_th": "ไฟล์แนบ x.pdf (ไฟล์ x.pdf: unreadable PDF (damaged)) อ่านไม่ได้หรืออ่านได้ไม่ครบ"}
+    retired = {"code": "attachment.gone", "severity": "review", "text_th": "รหัสเหตุผลที่เลิกใช้แล้ว"}
+    text = "\n".join([old["text_th"], REASON_NO_PROVINCE, retired["text_th"]])
+    pdf, province, gone = queue_lines(text, [old, retired])
+    assert pdf.th == REASONS["attachment.unreadable"].th.replace("{evidence}", "x.pdf")
+    assert "unreadable PDF" in pdf.en and "unreadable" not in pdf.th
+    assert (province.th, province.en) == ("ระบุจังหวัดผู้ส่งไม่ได้", "province not identified")
+    assert gone.th == "รหัสเหตุผลที่เลิกใช้แล้ว"
