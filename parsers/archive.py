@@ -361,7 +361,8 @@ class _ArchiveReader:
         except UnreadableAttachment as exc:
             if considered == 0:
                 raise
-            self.problem(f"{what} is {exc} after {considered} files: the rest not read")
+            files = f"{considered} file{'s' if considered != 1 else ''}"
+            self.problem(f"{what} is {exc} after {files}: the rest not read")
 
     def libarchive_member(self, entry: rar_7z.Entry, prefix: str, depth: int) -> None:
         display = prefix + entry.name

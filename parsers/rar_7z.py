@@ -188,7 +188,7 @@ class Entry:
 
 
 def _message(exc: Any) -> str:
-    msg = getattr(exc, "msg", None) or str(exc)
+    msg = getattr(exc, "msg", None) or "libarchive gave no reason"
     return (msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg))[:200]
 
 
