@@ -94,5 +94,7 @@ def read_tnef(data: bytes, limits: ReadLimits) -> ReadResult:
             continue
         result.members.append((name, bytes(payload)))
     n = len(attachments)
+    if not result.text and not result.members:
+        result.problems.append("winmail.dat (TNEF) holds no attachment and no body that could be read")
     result.notes.append(f"{n} attachment{'s' if n != 1 else ''} taken from winmail.dat")
     return result

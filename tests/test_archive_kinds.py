@@ -187,13 +187,13 @@ def test_winmail_dat_gives_its_attachments_with_their_long_thai_names_and_its_bo
     assert "ส่งแบบรายงานตามไฟล์แนบ" in result.text
 
 
-def test_a_damaged_winmail_dat_is_a_problem_not_a_crash():
-    data = winmail_dat([("a.docx", b"x" * 100)])
-    result = read_attachment("winmail.dat", "application/ms-tnef", data[:10] + b"\xff" * 7)
-    assert result.members == [] or result.problems
-    result = read_attachment("winmail.dat", "application/ms-tnef", b"\x78\x9f\x3e\x22" + b"\xff" * 40)
-    assert result.kind == "tnef"
-    assert result.problems or not result.members
+@pytest.mark.parametrize("damage", ["cut in its first attribute", "garbage after the signature", "nothing"])
+def test_a_damaged_winmail_dat_is_a_problem_not_a_crash(damage):
+    good = winmail_dat([("a.docx", b"x" * 100)])
+    data = {"cut in its first attribute": good[:12], "garbage after the signature": good[:4] + b"\xff" * 40,
+            "nothing": good[:6]}[damage]
+    result = read_attachment("winmail.dat", "application/ms-tnef", data)
+    assert result.kind == "tnef" and result.members == [] and result.problems
 
 
 # --------------------------------------------------------------------------- end to end
