@@ -159,11 +159,19 @@ def _mapi_unicode(prop_id: int, text: str) -> bytes:
     return struct.pack("<HHII", 0x001F, prop_id, 1, len(value)) + padded
 
 
-def winmail_dat(attachments: list[tuple[str, bytes]], *, body: str = "", codepage: int = 874) -> bytes:
+def _mapi_binary(prop_id: int, data: bytes) -> bytes:
+    """One PT_BINARY MAPI property: type, id, value count, length, bytes padded to 4."""
+    return struct.pack("<HHII", 0x0102, prop_id, 1, len(data)) + data + b"\x00" * (-len(data) % 4)
+
+
+def winmail_dat(attachments: list[tuple[str, bytes]], *, body: str = "", rtf_body: bytes = b"",
+                codepage: int = 874) -> bytes:
     """A winmail.dat as Outlook writes one: version, code page, class, body, then each attachment.
 
     Each attachment has its rendering data, its 8.3 title (in ``codepage``), its data and, as
     Outlook adds for long or non-ASCII names, PR_ATTACH_LONG_FILENAME (0x3707) in UTF-16.
+    ``rtf_body`` is sent as Outlook sends a rich-text body: PR_RTF_COMPRESSED (0x1009) in the
+    message's MAPI properties, compressed by the ``compressed_rtf`` package ([MS-OXRTFCP]).
     """
     out = bytearray(struct.pack("<IH", 0x223E9F78, 0x1234))
     out += _tnef_attribute(1, 0x0008, 0x9006, struct.pack("<I", 0x00010000))  # attTnefVersion
@@ -171,6 +179,11 @@ def winmail_dat(attachments: list[tuple[str, bytes]], *, body: str = "", codepag
     out += _tnef_attribute(1, 0x0007, 0x8008, b"IPM.Microsoft Mail.Note\x00")  # attMessageClass
     if body:
         out += _tnef_attribute(1, 0x0002, 0x800C, body.encode(f"cp{codepage}"))  # attBody
+    if rtf_body:
+        from compressed_rtf import compress
+
+        props = struct.pack("<I", 1) + _mapi_binary(0x1009, compress(rtf_body))
+        out += _tnef_attribute(1, 0x0006, 0x9003, props)  # attMAPIProps
     for i, (name, data) in enumerate(attachments):
         stem, _, ext = name.rpartition(".")
         short = f"ATT{i:05d}.{ext[:3].upper() or 'DAT'}"

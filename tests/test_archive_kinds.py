@@ -187,6 +187,14 @@ def test_winmail_dat_gives_its_attachments_with_their_long_thai_names_and_its_bo
     assert "ส่งแบบรายงานตามไฟล์แนบ" in result.text
 
 
+def test_a_winmail_dat_whose_body_is_only_rich_text_hands_the_rtf_to_the_rtf_reader():
+    rtf = rb"{\rtf1\ansi\ansicpg874 \u3626?\u3656?\u3591?\u3649?\u3610?\u3610? report\par}"
+    raw = _mail("winmail.dat", ("application", "ms-tnef"), winmail_dat([("a.docx", b"x")], rtf_body=rtf))
+    pm = parse_raw(raw, ParseSettings(), "2021-03-29T10:00:00+07:00")
+    body = [a for a in pm.attachments if a.filename == "winmail-body.rtf"]
+    assert len(body) == 1 and body[0].kind == "rtf" and "ส่งแบบ" in body[0].text
+
+
 @pytest.mark.parametrize("damage", ["cut in its first attribute", "garbage after the signature", "nothing"])
 def test_a_damaged_winmail_dat_is_a_problem_not_a_crash(damage):
     good = winmail_dat([("a.docx", b"x" * 100)])
