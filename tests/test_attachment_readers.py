@@ -219,6 +219,7 @@ def test_encrypted_member_is_a_problem() -> None:
     r = read_zip(bytes(data))
     assert r.members == [("open.txt", b"ok")]
     assert any("secret.docx is password-protected" in p for p in r.problems)
+    assert [(x.code, x.evidence) for x in r.reasons] == [("attachment.encrypted", "secret.docx")]
 
 
 def test_damaged_member_is_a_problem() -> None:
