@@ -344,6 +344,9 @@ class _ArchiveReader:
             raise UnreadableAttachment(
                 f"{what} is {_mb(len(data))}, over the {_mb(self.limits.max_bytes)} limit; not opened"
             )
+        if rar_7z.is_rar_volume(data):
+            self.problem(f"{what} is one part of a multi-volume RAR: files continued in its other "
+                         "parts are not read (ask for one archive)")
         considered = 0
         try:
             with rar_7z.open_archive(data, fmt) as entries:
@@ -390,6 +393,10 @@ class _ArchiveReader:
             self.budget.bytes_left = max(0, self.budget.bytes_left - cap)
             self.problem(f"{display} inflates to more than {_mb(cap)}, what the limits leave: "
                          "not read (archive bomb?)")
+            return
+        if entry.size is not None and len(data) != entry.size:  # cut short: libarchive says nothing
+            self.budget.bytes_left -= len(data)
+            self.problem(f"{display} is damaged: {len(data):,} of its {entry.size:,} bytes read: not read")
             return
         self.keep(display, data, depth)
 

@@ -27,6 +27,7 @@ __all__ = [
     "LABELS",
     "archive_format",
     "decode_name",
+    "is_rar_volume",
     "open_archive",
     "rar5_encrypted_names",
 ]
@@ -151,6 +152,28 @@ def rar5_encrypted_names(data: bytes) -> frozenset[str]:
     except (IndexError, ValueError):
         pass
     return frozenset(names)
+
+
+def is_rar_volume(data: bytes) -> bool:
+    """True for one part of a multi-volume RAR (``.part1.rar``, ...): the archive flags say so."""
+    try:
+        if data.startswith(b"Rar!\x1a\x07\x00"):  # RAR 4: main header flags, MHD_VOLUME
+            return data[9] == 0x73 and bool(int.from_bytes(data[10:12], "little") & 0x0001)
+        if data.startswith(b"Rar!\x1a\x07\x01\x00"):  # RAR 5: main header's archive flags, volume
+            _size, p = _vint(data, 12)
+            header_type, p = _vint(data, p)
+            flags, p = _vint(data, p)
+            if header_type != 1:
+                return False
+            if flags & 0x1:
+                _extra, p = _vint(data, p)
+            if flags & 0x2:
+                _data, p = _vint(data, p)
+            archive_flags, _ = _vint(data, p)
+            return bool(archive_flags & 0x0001)
+    except (IndexError, ValueError):
+        return False
+    return False
 
 
 # --------------------------------------------------------------------------- entries

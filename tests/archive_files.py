@@ -53,15 +53,16 @@ def _rar4_block(head_type: int, flags: int, body: bytes) -> bytes:
 
 
 def rar4(files: list[tuple[str, bytes]], *, encrypted: tuple[str, ...] = (), name_encoding: str = "utf-8",
-         when: datetime = WHEN) -> bytes:
+         volume: bool = False, when: datetime = WHEN) -> bytes:
     """A RAR 4 archive of ``files``, stored (method 0x30), as WinRAR 3.x-4.x writes one.
 
     Names are UTF-8 with the Unicode flag (0x200), as WinRAR writes non-ASCII names, or, with
     ``name_encoding="cp874"``, in the Thai code page without it (old WinRAR on Thai Windows).
     A name in ``encrypted`` gets the password flag (0x04) and bytes that look like AES output.
+    ``volume`` sets the archive header's MHD_VOLUME flag (0x0001): one part of a multi-volume set.
     """
     out = bytearray(b"Rar!\x1a\x07\x00")
-    out += _rar4_block(0x73, 0x0000, b"\x00" * 6)  # archive header: RESERVED1, RESERVED2
+    out += _rar4_block(0x73, 0x0001 if volume else 0x0000, b"\x00" * 6)  # archive header: RESERVED1, RESERVED2
     for name, data in files:
         raw = name.replace("/", "\\").encode(name_encoding)
         flags = 0x8000  # LONG_BLOCK: PACK_SIZE follows
@@ -96,14 +97,14 @@ def _rar5_block(body: bytes) -> bytes:
     return struct.pack("<I", zlib.crc32(sized)) + sized
 
 
-def rar5(files: list[tuple[str, bytes]], *, size_unknown: tuple[str, ...] = ()) -> bytes:
+def rar5(files: list[tuple[str, bytes]], *, size_unknown: tuple[str, ...] = (), volume: bool = False) -> bytes:
     """A RAR 5 archive of ``files``, stored (method 0), names in UTF-8 as RAR 5 always writes them.
 
     A name in ``size_unknown`` has the "unpacked size unknown" flag (0x8), as a RAR written to a
-    pipe has (libarchive refuses such files).
+    pipe has (libarchive refuses such files). ``volume`` sets the main header's volume flag.
     """
     out = bytearray(b"Rar!\x1a\x07\x01\x00")
-    out += _rar5_block(_vint(1) + _vint(0) + _vint(0))  # main header: type 1, no flags, archive flags 0
+    out += _rar5_block(_vint(1) + _vint(0) + _vint(int(volume)))  # main header: type 1, archive flags
     for name, data in files:
         raw = name.encode("utf-8")
         file_flags = 0x4 | (0x8 if name in size_unknown else 0)  # CRC32 present; size unknown

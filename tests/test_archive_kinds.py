@@ -172,6 +172,29 @@ def test_a_damaged_archive_is_a_problem_and_never_a_crash(kind, damage):
     assert len(result.members) < len(FORMS)
 
 
+def _cut_in_second_file(data: bytes) -> bytes:
+    return data[: data.index(FORMS[1][1]) + 100]
+
+
+@pytest.mark.parametrize("make, kept", [
+    (lambda: _cut_in_second_file(rar4(FORMS)), ["ลพบุรี_แบบรายงาน.docx"]),
+    (lambda: _cut_in_second_file(rar5(FORMS)), ["ลพบุรี_แบบรายงาน.docx"]),
+    # WinRAR's compressed RAR 5 cut in its second file: libarchive gives 0 bytes and no error
+    (lambda: libarchive_sample("test_read_format_rar5_multiple_files")[:700], ["test1.bin"]),
+], ids=["rar4", "rar5", "rar5-winrar"])
+def test_a_file_cut_short_inside_a_rar_is_not_kept_and_says_it_is_damaged(make, kept):
+    result = read_attachment("เขต1.rar", "", make())
+    assert list(_members(result)) == kept
+    assert any("damaged" in p for p in result.problems), result.problems
+
+
+@pytest.mark.parametrize("writer", [rar4, rar5])
+def test_one_part_of_a_multi_volume_rar_says_the_other_parts_are_missing(writer):
+    result = read_attachment("เขต1.part1.rar", "", writer(FORMS, volume=True))
+    assert any("one part of a multi-volume RAR" in p for p in result.problems)
+    assert not any("multi-volume" in p for p in read_attachment("เขต1.rar", "", writer(FORMS)).problems)
+
+
 def test_a_file_named_rar_that_is_not_one_says_so():
     result = read_attachment("เขต1.rar", "application/x-rar-compressed", b"this is not an archive at all")
     assert result.problems == ["ไฟล์ เขต1.rar: unreadable RAR archive (no RAR signature at the start of the file)"]
