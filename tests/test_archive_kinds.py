@@ -7,6 +7,7 @@ py7zr, winmail.dat from the TNEF specification. The forms inside are the generat
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from datetime import datetime
 from email.message import EmailMessage
@@ -218,6 +219,23 @@ def test_a_winmail_dat_whose_body_is_only_rich_text_hands_the_rtf_to_the_rtf_rea
     pm = parse_raw(raw, ParseSettings(), "2021-03-29T10:00:00+07:00")
     body = [a for a in pm.attachments if a.filename == "winmail-body.rtf"]
     assert len(body) == 1 and body[0].kind == "rtf" and "ส่งแบบ" in body[0].text
+
+
+@pytest.mark.parametrize("block", [
+    (1, 0x0006, 0x9003, struct.pack("<I", 0xFFFFFFF0) + bytes(24)),  # 4 billion properties in 28 bytes
+    (1, 0x0006, 0x9003, struct.pack("<IHHI", 1, 0x1002, 0x3001, 0x7FFFFFFF) + bytes(8)),  # 2 billion shorts
+    (1, 0x0006, 0x9004, struct.pack("<I", 0xFFFFFF00) + bytes(12)),  # 4 billion recipients
+], ids=["properties", "values", "recipients"])
+def test_a_winmail_dat_whose_counts_overrun_its_bytes_is_refused_before_decoding(block):
+    data = winmail_dat([("แบบรายงาน.docx", b"form")], extra=(block,))
+    result = read_attachment("winmail.dat", "application/ms-tnef", data, ReadLimits(max_seconds=30))
+    assert result.members == []
+    assert any("damaged winmail.dat: " in p and "claims" in p for p in result.problems), result.problems
+
+
+def test_a_winmail_dat_of_message_properties_only_is_a_note_not_a_problem():
+    result = read_attachment("winmail.dat", "application/ms-tnef", winmail_dat([]))
+    assert result.problems == [] and any("only message properties" in n for n in result.notes)
 
 
 @pytest.mark.parametrize("damage", ["cut in its first attribute", "garbage after the signature", "nothing"])
