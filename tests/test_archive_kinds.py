@@ -7,6 +7,8 @@ py7zr, winmail.dat from the TNEF specification. The forms inside are the generat
 
 from __future__ import annotations
 
+import random
+import re
 import struct
 import zipfile
 from datetime import datetime
@@ -19,7 +21,7 @@ from archive_files import libarchive_sample, rar4, rar5, seven_zip, seven_zip_en
 
 from areaplan.core.reasons import REVIEW
 from areaplan.parsers.pipeline import parse_raw
-from areaplan.parsers.readers import read_attachment
+from areaplan.parsers.readers import LABELS, read_attachment
 from areaplan.parsers.types import ParseSettings, ReadLimits
 from areaplan.samples.forms import DocMeta, FormFill, build_form_docx
 
@@ -194,6 +196,33 @@ def test_one_part_of_a_multi_volume_rar_says_the_other_parts_are_missing(writer)
     result = read_attachment("เขต1.part1.rar", "", writer(FORMS, volume=True))
     assert any("one part of a multi-volume RAR" in p for p in result.problems)
     assert not any("multi-volume" in p for p in read_attachment("เขต1.rar", "", writer(FORMS)).problems)
+
+
+SEEDS = {"rar4": lambda: rar4(FORMS), "rar5": lambda: rar5(FORMS), "7z": lambda: seven_zip(FORMS),
+         "rar5-winrar": lambda: libarchive_sample("test_read_format_rar5_multiple_files"),
+         "7z-encrypted": lambda: seven_zip_encrypted(FORMS), "winmail.dat": lambda: winmail_dat(FORMS, body="เรียน")}
+
+
+@pytest.mark.parametrize("kind", list(SEEDS))
+def test_mutated_archives_are_read_or_refused_with_a_reason_never_an_unexpected_error(kind):
+    """Seeded random damage (bytes changed, cut out, put in): every failure is one the readers expect."""
+    rng = random.Random(f"archives:{kind}")
+    seed = SEEDS[kind]()
+    labels = "|".join(re.escape(label) for label in LABELS.values())
+    unexpected = re.compile(rf"unreadable ({labels}) \(\w+(Error|Exception): ")  # readers.py's catch-all
+    for _ in range(150):
+        data = bytearray(seed)
+        for _ in range(rng.randint(1, 6)):
+            pos = rng.randrange(8, len(data))
+            op = rng.random()
+            if op < 0.6:
+                data[pos] = rng.randrange(256)
+            elif op < 0.8:
+                del data[pos: pos + rng.randint(1, 64)]
+            else:
+                data[pos:pos] = rng.randbytes(rng.randint(1, 64))
+        result = read_attachment("x", "", bytes(data), ReadLimits(max_seconds=30))
+        assert not [p for p in result.problems if unexpected.search(p) and "took longer" not in p], result.problems
 
 
 def test_a_file_named_rar_that_is_not_one_says_so():
