@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 import struct
 import zipfile
 from datetime import datetime
@@ -18,6 +19,7 @@ from io import BytesIO
 import libarchive
 import pytest
 from archive_files import libarchive_sample, rar4, rar5, seven_zip, seven_zip_encrypted, winmail_dat
+from ingest_helpers import run_cli
 
 from areaplan.core.reasons import REVIEW
 from areaplan.parsers.pipeline import parse_raw
@@ -341,3 +343,19 @@ def test_a_damaged_container_sends_the_mail_to_review_with_a_coded_reason(kind):
     unreadable = [r for r in pm.all_reasons() if r.code == "attachment.unreadable"]
     assert unreadable and pm.status == "review"
     assert all(filename in r.text_th and "อ่านไม่ได้" in r.text_th and "damaged" in r.detail for r in unreadable)
+
+
+def test_the_two_submissions_of_a_rar_are_stored_with_their_own_keys_and_attachments(tmp_path):
+    raw = _mail("เขต1.rar", ("application", "x-rar-compressed"), rar4([(name, make()) for name, make in TWO_FORMS]))
+    (tmp_path / "zone1.eml").write_bytes(raw)
+    db = tmp_path / "a.db"
+    result = run_cli("--db", str(db), "import", str(tmp_path / "zone1.eml"))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as c:
+        subs = c.execute("SELECT key, province_code, district_code FROM submissions ORDER BY province_code").fetchall()
+        files = c.execute("SELECT filename, kind, method FROM attachments ORDER BY part_index").fetchall()
+    assert [s[1:] for s in subs] == [("16", "1603"), ("19", "1904")]
+    assert len({s[0] for s in subs}) == 2
+    assert [f[:2] for f in files] == [("เขต1.rar", "rar"), ("ลพบุรี_แบบรายงาน ลพบุรี.docx", "docx"),
+                                      ("สระบุรี_แบบรายงาน สระบุรี.docx", "docx")]
+    assert files[0][2] == "libarchive"
