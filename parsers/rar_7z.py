@@ -24,7 +24,6 @@ from areaplan.parsers.errors import MissingTool, UnreadableAttachment
 __all__ = [
     "EncryptedArchive",
     "Entry",
-    "LABELS",
     "archive_format",
     "decode_name",
     "is_rar_volume",
@@ -37,7 +36,6 @@ _MAGIC = (
     (b"Rar!\x1a\x07\x00", "rar"),
     (b"7z\xbc\xaf\x27\x1c", "7zip"),
 )
-LABELS = {"rar": "RAR archive", "rar5": "RAR archive", "7zip": "7-Zip archive"}
 _BLOCK = 256 * 1024
 
 

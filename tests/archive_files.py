@@ -166,14 +166,16 @@ def _mapi_binary(prop_id: int, data: bytes) -> bytes:
 
 
 def winmail_dat(attachments: list[tuple[str, bytes]], *, body: str = "", rtf_body: bytes = b"",
-                codepage: int = 874, extra: tuple[tuple[int, int, int, bytes], ...] = ()) -> bytes:
+                codepage: int = 874, long_names: bool = True,
+                extra: tuple[tuple[int, int, int, bytes], ...] = ()) -> bytes:
     """A winmail.dat as Outlook writes one: version, code page, class, body, then each attachment.
 
     Each attachment has its rendering data, its 8.3 title (in ``codepage``), its data and, as
     Outlook adds for long or non-ASCII names, PR_ATTACH_LONG_FILENAME (0x3707) in UTF-16.
     ``rtf_body`` is sent as Outlook sends a rich-text body: PR_RTF_COMPRESSED (0x1009) in the
     message's MAPI properties, compressed by the ``compressed_rtf`` package ([MS-OXRTFCP]).
-    ``extra`` attributes (level, type, id, data) are appended as they are, damage included.
+    ``long_names=False`` writes each name only as its title, in ``codepage`` (as older Outlook
+    does). ``extra`` attributes (level, type, id, data) are appended as they are, damage included.
     """
     out = bytearray(struct.pack("<IH", 0x223E9F78, 0x1234))
     out += _tnef_attribute(1, 0x0008, 0x9006, struct.pack("<I", 0x00010000))  # attTnefVersion
@@ -187,13 +189,15 @@ def winmail_dat(attachments: list[tuple[str, bytes]], *, body: str = "", rtf_bod
         props = struct.pack("<I", 1) + _mapi_binary(0x1009, compress(rtf_body))
         out += _tnef_attribute(1, 0x0006, 0x9003, props)  # attMAPIProps
     for i, (name, data) in enumerate(attachments):
-        stem, _, ext = name.rpartition(".")
-        short = f"ATT{i:05d}.{ext[:3].upper() or 'DAT'}"
+        _stem, _, ext = name.rpartition(".")
+        short = f"ATT{i:05d}.{ext[:3].upper() or 'DAT'}".encode("ascii")
+        title = short if long_names else name.encode(f"cp{codepage}")
         out += _tnef_attribute(2, 0x0006, 0x9002, struct.pack("<HIIIH", 1, 0xFFFFFFFF, 0, 0, 0))  # attAttachRenddata
-        out += _tnef_attribute(2, 0x0001, 0x8010, short.encode("ascii") + b"\x00")  # attAttachTitle
+        out += _tnef_attribute(2, 0x0001, 0x8010, title + b"\x00")  # attAttachTitle
         out += _tnef_attribute(2, 0x0006, 0x800F, data)  # attAttachData
-        props = struct.pack("<I", 1) + _mapi_unicode(0x3707, name)
-        out += _tnef_attribute(2, 0x0006, 0x9005, props)  # attAttachment (MAPI properties)
+        if long_names:
+            props = struct.pack("<I", 1) + _mapi_unicode(0x3707, name)
+            out += _tnef_attribute(2, 0x0006, 0x9005, props)  # attAttachment (MAPI properties)
     for level, kind, ident, data in extra:
         out += _tnef_attribute(level, kind, ident, data)
     return bytes(out)

@@ -244,6 +244,12 @@ def test_winmail_dat_gives_its_attachments_with_their_long_thai_names_and_its_bo
     assert "ส่งแบบรายงานตามไฟล์แนบ" in result.text
 
 
+def test_a_winmail_dat_title_in_the_thai_code_page_reads_as_thai():
+    data = winmail_dat([("แบบรายงาน.docx", b"form"), ("report.pdf", b"%PDF")], long_names=False)
+    result = read_attachment("winmail.dat", "application/ms-tnef", data)
+    assert list(_members(result)) == ["แบบรายงาน.docx", "report.pdf"]
+
+
 def test_a_winmail_dat_whose_body_is_only_rich_text_hands_the_rtf_to_the_rtf_reader():
     rtf = rb"{\rtf1\ansi\ansicpg874 \u3626?\u3656?\u3591?\u3649?\u3610?\u3610? report\par}"
     raw = _mail("winmail.dat", ("application", "ms-tnef"), winmail_dat([("a.docx", b"x")], rtf_body=rtf))
