@@ -53,13 +53,14 @@ def _rar4_block(head_type: int, flags: int, body: bytes) -> bytes:
 
 
 def rar4(files: list[tuple[str, bytes]], *, encrypted: tuple[str, ...] = (), name_encoding: str = "utf-8",
-         volume: bool = False, when: datetime = WHEN) -> bytes:
+         volume: bool = False, declared: dict[str, int] | None = None, when: datetime = WHEN) -> bytes:
     """A RAR 4 archive of ``files``, stored (method 0x30), as WinRAR 3.x-4.x writes one.
 
     Names are UTF-8 with the Unicode flag (0x200), as WinRAR writes non-ASCII names, or, with
     ``name_encoding="cp874"``, in the Thai code page without it (old WinRAR on Thai Windows).
     A name in ``encrypted`` gets the password flag (0x04) and bytes that look like AES output.
     ``volume`` sets the archive header's MHD_VOLUME flag (0x0001): one part of a multi-volume set.
+    ``declared`` makes a file header lie about the file's unpacked size (a bomb's trick).
     """
     out = bytearray(b"Rar!\x1a\x07\x00")
     out += _rar4_block(0x73, 0x0001 if volume else 0x0000, b"\x00" * 6)  # archive header: RESERVED1, RESERVED2
@@ -72,7 +73,8 @@ def rar4(files: list[tuple[str, bytes]], *, encrypted: tuple[str, ...] = (), nam
         if name in encrypted:
             flags |= 0x0004
             payload = os.urandom(-(-len(data) // 16) * 16)
-        fields = struct.pack("<IIBIIBBHI", len(payload), len(data), 2, zlib.crc32(data), _dos_time(when),
+        unpacked = (declared or {}).get(name, len(data))
+        fields = struct.pack("<IIBIIBBHI", len(payload), unpacked, 2, zlib.crc32(data), _dos_time(when),
                              29, 0x30, len(raw), 0x20)
         out += _rar4_block(0x74, flags, fields + raw) + payload
     out += _rar4_block(0x7B, 0x4000, b"")

@@ -128,6 +128,13 @@ def test_one_byte_budget_covers_all_the_files_of_an_archive_and_its_nested_archi
                for p in result.problems)
 
 
+def test_a_rar_file_whose_header_lies_about_its_size_is_streamed_no_further_than_the_limit():
+    lying = rar4([("big.docx", bytes(3 * 2**20))], declared={"big.docx": 10})
+    result = read_attachment("lie.rar", "", lying, ReadLimits(max_decompressed=100 * 1024))
+    assert result.members == []
+    assert any("big.docx inflates to more than 0.1 MB" in p for p in result.problems), result.problems
+
+
 def test_a_rar_file_of_unknown_size_is_a_problem_not_a_crash():
     data = rar5([("pipe.docx", bytes(3 * 2**20))], size_unknown=("pipe.docx",))
     result = read_attachment("pipe.rar", "", data)
