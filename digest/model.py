@@ -8,7 +8,6 @@ end of that Thai day: mail received later is not counted) and returns one
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from areaplan.core.campaigns import Campaign, CampaignPeriod
 from areaplan.core.clock import end_of_day_utc
-from areaplan.core.reasons import REASONS
+from areaplan.core.reasons import staff_th
 from areaplan.store import campaigns, gazetteer, runs
 from areaplan.store import selection as sel
 from areaplan.store import status as st
@@ -294,37 +293,9 @@ def _line(r: dict[str, Any], on: date) -> ProvinceLine:
 
 
 # The review queue's own lines (store.status: no province, unknown province, ...) carry an English
-# gloss for analysts; the digest is Thai only.
-QUEUE_REASONS_TH = {
-    st.REASON_NO_PROVINCE: "ระบุจังหวัดผู้ส่งไม่ได้",
-    st.REASON_UNKNOWN_PROVINCE: "รหัสจังหวัดไม่อยู่ในทะเบียนจังหวัด",
-    st.REASON_NO_ZONE: "จังหวัดนี้ไม่อยู่ในเขตตรวจราชการใด",
-    st.REASON_NO_CAMPAIGN: "ไม่ตรงกับรอบรายงานที่ตั้งค่าไว้",
-}
-# Codes whose evidence is a technical detail (an exception, a MIME defect class, the classifier's
-# explanation): kept on the desk and in the store, left out of the mail.
-TECHNICAL_EVIDENCE = frozenset({"message.undecodable", "message.defect", "parse.failed", "parse.timeout",
-                                "parse.memory", "campaign.unclear"})
-_NO_THAI = re.compile(r"^[^\u0e00-\u0e7f]*$")
-
-
-def reason_th(code: str, evidence: str, source: str = "") -> str:
-    """A review reason in Thai from the REASONS registry: its staff text with the evidence as read
-    from the mail; technical (non-Thai) detail is left out, and so is its placeholder."""
-    template = REASONS[code].th
-    if code in TECHNICAL_EVIDENCE:
-        evidence = ""
-    elif source and evidence.startswith(source) and evidence[len(source):].lstrip().startswith("("):
-        evidence = source  # "form.pdf (what the reader said)" -> "form.pdf"
-    else:  # drop parenthesised detail without Thai, innermost first
-        before = None
-        while before != evidence:
-            before = evidence
-            evidence = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _NO_THAI.match(m.group(1)) else m.group(0),
-                              evidence).strip()
-    if evidence:
-        return template.replace("{evidence}", evidence)
-    return re.sub(r"\s*[:(“]?\s*\{evidence\}\s*[)”]?", "", template).strip()
+# gloss for analysts; the digest is Thai only (the same Thai the review desk shows).
+QUEUE_REASONS_TH = st.QUEUE_REASONS_TH
+reason_th = staff_th  # a review reason in Thai from the REASONS registry (``core.reasons.staff_th``)
 
 
 def thai_reasons(message: int | None, lines: tuple[str, ...],

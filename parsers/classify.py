@@ -18,12 +18,15 @@ decides wins:
    Best Practice wins, else role model (:func:`_tie_break`), with low confidence.
 
 The answer is ``(campaign, confidence, reason)``; confidence below 0.5 means a person
-should look.
+should look. :func:`decide` gives the same answer as a ``Verdict`` that also carries, for
+``other``, the reason code (``other.*`` in ``core.reasons``) and the evidence that decided it
+(the words found and where, in Thai), so every step that says "not a submission" says why as data.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from areaplan.core.campaigns import KINDS, CampaignKind
 from areaplan.core.gazetteer import Gazetteer
@@ -88,16 +91,18 @@ def is_delivery_failure(subject: str) -> bool:
     return bool(_DELIVERY_FAILURE.search(normalize(subject or "")))
 
 
-# What a message is *for*, when it is not a submission although it names the campaign.
+# What a message is *for*, when it is not a submission although it names the campaign:
+# (English why, reason code, pattern).
 _NOT_SUBMISSION_SUBJECT = (
-    ("a request for more time", re.compile(label_re("ขอ ขยาย") + "|" + label_re("ขยาย เวลา"))),
-    ("a question", re.compile(label_re("สอบถาม") + "|" + label_re("ขอ แบบฟอร์ม") + "|" + r"\?\s*$")),
+    ("a request for more time", "other.extension_request", re.compile(label_re("ขอ ขยาย") + "|" + label_re("ขยาย เวลา"))),
+    ("a question", "other.question",
+     re.compile(label_re("สอบถาม") + "|" + label_re("ขอ แบบฟอร์ม") + "|" + r"\?\s*$")),
     (
-        "a meeting invitation",
+        "a meeting invitation", "other.meeting",
         re.compile(label_re("เชิญ ประชุม") + "|" + label_re("เชิญ เข้า ร่วม") + r"|invitation:", re.I),
     ),
     (
-        "a notice to all provinces",
+        "a notice to all provinces", "other.circular",
         re.compile(
             label_re("แจ้ง เตือน")
             + "|"
@@ -111,7 +116,7 @@ _NOT_SUBMISSION_SUBJECT = (
 )
 _NOT_SUBMISSION_BODY = (
     (
-        "a notice to all provinces",
+        "a notice to all provinces", "other.circular",
         re.compile(
             label_re("เรียน")
             + r"\s*(?:"
@@ -121,11 +126,11 @@ _NOT_SUBMISSION_BODY = (
         ),
     ),
     (
-        "a meeting invitation",
+        "a meeting invitation", "other.meeting",
         re.compile(label_re("ขอ เชิญ") + r"[^\n]{0,20}" + label_re("ประชุม") + r"|meeting\s+id", re.I),
     ),
-    ("a request for more time", re.compile(label_re("ขอ ขยาย เวลา") + "|" + label_re("ขอ ขยาย ระยะ เวลา"))),
-    ("a question", re.compile(label_re("ขอ แบบฟอร์ม") + "|" + label_re("ขอ สอบถาม"))),
+    ("a request for more time", "other.extension_request", re.compile(label_re("ขอ ขยาย เวลา") + "|" + label_re("ขอ ขยาย ระยะ เวลา"))),
+    ("a question", "other.question", re.compile(label_re("ขอ แบบฟอร์ม") + "|" + label_re("ขอ สอบถาม"))),
 )
 
 
@@ -160,49 +165,89 @@ def _campaign_scores(subject: str, body: str, names: str) -> dict[str, tuple[flo
     return scores
 
 
-def _plainly_other(
-    subject: str, body: str, attachment_names: list[str]
-) -> tuple[float, str] | None:
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`decide` concluded. For ``other``: ``code`` (an ``other.*`` reason code) and
+    ``evidence`` (the words or header that decided it, and where, in Thai for staff)."""
+
+    campaign: str
+    confidence: float
+    why: str  # English, for campaign_reason and logs
+    code: str | None = None
+    evidence: str = ""
+
+
+def _quote(where: str, words: str) -> str:
+    return f"{where} “{words.strip()[:120]}”"
+
+
+def _plainly_other(subject: str, body: str, attachment_names: list[str]) -> Verdict | None:
     """Mail that is never a submission, whatever it quotes or carries: bounces,
     auto-replies, risky attachments, and acknowledgements that only quote a form."""
-    if _DELIVERY_FAILURE.search(subject):
-        return 0.95, "a delivery failure notice (it may carry someone's submission: not counted)"
-    if _AUTO.search(subject) or _AUTO.search(body[:500]):
-        return 0.95, "an automatic reply"
-    if any(_RISKY_ATTACHMENT.search(n or "") for n in attachment_names):
-        return 0.9, "carries an executable attachment (likely malware)"
+    m = _DELIVERY_FAILURE.search(subject)
+    if m:
+        return Verdict("other", 0.95, "a delivery failure notice (it may carry someone's submission: not counted)",
+                       "other.bounce", _quote("หัวเรื่อง", m.group(0)))
+    for where, text in (("หัวเรื่อง", subject), ("เนื้อความ", body[:500])):
+        m = _AUTO.search(text)
+        if m:
+            return Verdict("other", 0.95, "an automatic reply", "other.auto_reply", _quote(where, m.group(0)))
+    risky = [n for n in attachment_names if _RISKY_ATTACHMENT.search(n or "")]
+    if risky:
+        return Verdict("other", 0.9, "carries an executable attachment (likely malware)", "other.risky_attachment",
+                       ", ".join(risky[:3]))
     own = _own_text(body)
+    ack = _ACK.search(own)
     if (
         _REPLY.match(subject)
         and not attachment_names
-        and _ACK.search(own)
+        and ack
         and not SELECT_RE.search(own)
         and len(own.strip()) < 1500
     ):
-        return 0.9, "a reply acknowledging receipt, without attachments"
+        return Verdict("other", 0.9, "a reply acknowledging receipt, without attachments", "other.acknowledgement",
+                       _quote("เนื้อความ", ack.group(0)))
     return None
 
 
-def _not_a_submission(subject: str, body: str) -> tuple[float, str] | None:
+def _not_a_submission(subject: str, body: str) -> Verdict | None:
     """Spam, newsletters, questions, extension requests, invitations and circulars."""
-    if _SPAM.search(f"{subject}\n{body[:2000]}"):
-        return 0.9, "looks like spam"
-    if _NEWSLETTER.search(body):
-        return 0.85, "a newsletter or mailing list"
-    for what, pattern in _NOT_SUBMISSION_SUBJECT:
-        if pattern.search(subject):
-            return 0.85, f"{what} (subject)"
+    for where, text in (("หัวเรื่อง", subject), ("เนื้อความ", body[:2000])):
+        m = _SPAM.search(text)
+        if m:
+            return Verdict("other", 0.9, "looks like spam", "other.spam", _quote(where, m.group(0)))
+    m = _NEWSLETTER.search(body)
+    if m:
+        return Verdict("other", 0.85, "a newsletter or mailing list", "other.newsletter",
+                       _quote("เนื้อความ", m.group(0)))
+    for what, code, pattern in _NOT_SUBMISSION_SUBJECT:
+        m = pattern.search(subject)
+        if m:
+            return Verdict("other", 0.85, f"{what} (subject)", code, _quote("หัวเรื่อง", m.group(0) if len(m.group(0).strip()) > 2 else subject))
     head = _own_text(body)[:600]
-    for what, pattern in _NOT_SUBMISSION_BODY:
-        if pattern.search(head):
-            return 0.8, f"{what} (body)"
+    for what, code, pattern in _NOT_SUBMISSION_BODY:
+        m = pattern.search(head)
+        if m:
+            return Verdict("other", 0.8, f"{what} (body)", code, _quote("เนื้อความ", m.group(0)))
     return None
 
 
-def _several_provinces(body: str) -> int:
-    """How many different provinces the body names after จังหวัด / จ. (circulars list many)."""
+def _several_provinces(body: str) -> list[str]:
+    """The different provinces the body names after จังหวัด / จ. (circulars list many), as written."""
     hits = Gazetteer.load().find_provinces_in(body[:20000])
-    return len({m.code for m in hits if m.method == "prefixed"})
+    named: dict[str, str] = {}
+    for m in hits:
+        if m.method == "prefixed":
+            named.setdefault(m.code, m.matched_text)
+    return list(named.values())
+
+
+def _looked_at(subject: str, attachment_names: list[str]) -> str:
+    """Where no keyword was found, as evidence: the subject and the attachment names."""
+    parts = [_quote("หัวเรื่อง", subject) if subject.strip() else "ไม่มีหัวเรื่อง"]
+    if attachment_names:
+        parts.append("ไฟล์แนบ " + ", ".join(attachment_names[:3]))
+    return "; ".join(parts)
 
 
 def classify(
@@ -217,31 +262,39 @@ def classify(
     then keywords weighed in the subject (3), attachment names (2) and body (1).
     Confidence below 0.5 means a person should look.
     """
+    v = decide(subject, body, attachment_names, form)
+    return v.campaign, v.confidence, v.why
+
+
+def decide(subject: str, body: str, attachment_names: list[str], form: FormFields | None) -> Verdict:
+    """:func:`classify`'s answer with, for ``other``, the reason code and its evidence."""
     subject = normalize(subject or "")
     body = normalize((body or "")[:20000])  # keywords sit near the top; bodies can be huge
     attachment_names = [n for n in (attachment_names or []) if n]
     names = normalize(" ".join(attachment_names))
     plain = _plainly_other(subject, body, attachment_names)
     if plain:
-        return "other", plain[0], plain[1]
+        return plain
     if form is not None and form.is_form and (form.district_text or form.narrative):
-        return "role_model", 0.95, "the message carries the filled-in อำเภอต้นแบบ report form"
+        return Verdict("role_model", 0.95, "the message carries the filled-in อำเภอต้นแบบ report form")
     purpose = _not_a_submission(subject, body)
     if purpose:
-        return "other", purpose[0], purpose[1]
+        return purpose
     scores = _campaign_scores(subject, body, names)
     rm, bp = scores["role_model"][0], scores["best_practice"][0]
     if rm == 0 and bp == 0:
+        looked = _looked_at(subject, attachment_names)
         if not has_thai(f"{subject} {body}"):
-            return "other", 0.7, "no Thai text and no campaign keyword"
+            return Verdict("other", 0.7, "no Thai text and no campaign keyword", "other.no_keyword",
+                           f"ไม่มีข้อความภาษาไทย; {looked}")
         confidence = 0.6 if not attachment_names else 0.4
-        return "other", confidence, "no campaign keyword in subject, body or attachments"
-    if not attachment_names and _several_provinces(body) >= 3:
-        return (
-            "other",
-            0.75,
-            "names many provinces and carries no attachment (a circular or summary)",
-        )
+        return Verdict("other", confidence, "no campaign keyword in subject, body or attachments",
+                       "other.no_keyword", looked)
+    provinces = [] if attachment_names else _several_provinces(body)
+    if len(provinces) >= 3:
+        named = ", ".join(provinces[:5]) + (f" และอีก {len(provinces) - 5} จังหวัด" if len(provinces) > 5 else "")
+        return Verdict("other", 0.75, "names many provinces and carries no attachment (a circular or summary)",
+                       "other.many_provinces", named)
     campaign = (
         "role_model" if rm > bp else "best_practice" if bp > rm else _tie_break(subject, names)
     )
@@ -251,7 +304,7 @@ def classify(
     if rm == bp:
         confidence = min(confidence, 0.45)
     reason = "; ".join(scores[campaign][1])
-    return campaign, confidence, f"{campaign.replace('_', ' ')} keywords ({reason})"
+    return Verdict(campaign, confidence, f"{campaign.replace('_', ' ')} keywords ({reason})")
 
 
 def _tie_break(subject: str, names: str) -> str:

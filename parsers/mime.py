@@ -146,6 +146,22 @@ class MimeMessage:
             or self.content_type == "multipart/report"
         )
 
+    @property
+    def automatic_evidence(self) -> str:
+        """The header that makes this machine mail (``is_automatic``), as written: the evidence a
+        person can check (empty when the mail is not automatic)."""
+        if self.auto_submitted:
+            return f"Auto-Submitted: {self.auto_submitted}"
+        if self.auto_reply_headers:
+            return self.auto_reply_headers[0].title()
+        if self.precedence in {"bulk", "list", "junk", "auto_reply"}:
+            return f"Precedence: {self.precedence}"
+        if self.list_id:
+            return f"List-Id: {self.list_id}"
+        if self.content_type == "multipart/report":
+            return "Content-Type: multipart/report"
+        return ""
+
     def all_text(self) -> str:
         """The body followed by the bodies of forwarded messages, separated by a marker line."""
         parts = [self.text_body]

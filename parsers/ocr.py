@@ -1,19 +1,22 @@
 """Thai OCR of one page picture with tesseract (``-l tha+eng``), never worse than tesseract alone.
 
-:func:`ocr_page` reads the page two ways and keeps the better reading:
+:func:`ocr_page` reads the **prepared** page first (:mod:`parsers.ocr_preprocess`: the page cut
+out of a photo and unwarped, quarter turn from tesseract's OSD when the page lies sideways,
+light flattened, deskewed, small text upscaled, ruled lines and dotted leaders whited out;
+read as one block of text, ``--psm 6``) and checks that reading against the page itself:
 
-* **bare** - the picture exactly as given, ``tesseract -l tha+eng`` (the anchor to beat);
-* **prepared** - :mod:`parsers.ocr_preprocess`: the page cut out of a photo and unwarped,
-  quarter turn from tesseract's OSD when the page lies sideways, light flattened, deskewed,
-  small text upscaled, ruled lines and dotted leaders (found on an adaptive binarisation)
-  whited out; read as one block of text (``--psm 6``).
+* tesseract's mean word confidence is at least :data:`SOUND_CONFIDENCE`, and
+* its lines cover at least :data:`SOUND_COVERAGE` of the ink of the page's text rows
+  (:func:`parsers.ocr_preprocess.text_bands`): a row with ink and no text read is text lost.
 
-When the better reading is still weak (low word confidence, or far fewer text lines than the
-page's row pitch promises) the prepared picture is read once more with ``--psm 4`` (a
-column of lines of varying size). Readings are compared by :func:`reading_score`: word confidences weighted by how much
-of the Thai is dictionary words. Every word tesseract returns is kept, whatever its
-confidence. The chosen text is then normalised (sara am composed, marks ordered) and
-corrected by :mod:`parsers.ocr_correct`.
+A reading that passes is kept: it costs one tesseract run and the preparation, not two runs.
+One that fails gets the **safety net**: **bare** ``tesseract -l tha+eng`` on the picture exactly
+as given (the anchor to beat) and the prepared page once more with ``--psm 4`` (a column of
+lines of varying size), side by side; the best by :func:`reading_score` is kept (word
+confidences weighted by how much of the Thai is dictionary words), so a page the preparation
+spoiled reads at least as well as bare tesseract. Every word tesseract returns is kept,
+whatever its confidence. The chosen text is then normalised (sara am composed, marks ordered)
+and corrected by :mod:`parsers.ocr_correct`.
 
 tesseract runs as a subprocess (one thread: ``OMP_THREAD_LIMIT=1``) with a timeout taken from
 the caller's deadline; nothing here raises for a bad picture.
@@ -40,8 +43,10 @@ from areaplan.parsers.ocr_correct import correct, dictionary_chars
 log = logging.getLogger(__name__)
 
 LANGUAGES = "tha+eng"
-WEAK_CONFIDENCE = 70.0  # mean word confidence below this: try another segmentation mode
-MIN_ROWS_SHARE = 0.6  # fewer lines than this share of the rows the pitch predicts: retry
+SOUND_CONFIDENCE = 90.0  # mean word confidence of a prepared reading kept without the safety net (Thai print: 92-95)
+SOUND_COVERAGE = 0.92  # share of the text rows' ink its lines must cover (bench: sound pages 0.97-1.0)
+REREAD_BELOW = 90.0  # a Latin-looking word in a Thai line below this confidence is read again in Thai
+MIN_REREAD_CONFIDENCE = 80.0  # the Thai reading of such a word replaces it only this sure (and surer than before)
 _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # threads make tesseract ~7x slower on 2 cores
 _LANG_LOCK = threading.Lock()
 _LANGS: list[set[str]] = []
@@ -65,6 +70,8 @@ class Reading:
     lines: int
     score: float
     seconds: float
+    spans: tuple[tuple[int, int], ...] = ()  # (top, bottom) of each line, in the picture's pixels
+    words: tuple[Word, ...] = ()
 
 
 @dataclass
@@ -78,6 +85,8 @@ class PageText:
     steps: list[str] = field(default_factory=list)  # preprocessing applied, for the method
     corrections: int = 0
     problems: list[str] = field(default_factory=list)
+    coverage: float | None = None  # share of the text rows' ink the prepared reading covered
+    safety_net: bool = False  # bare tesseract and psm 4 were read too
 
     @property
     def method(self) -> str:
@@ -130,51 +139,74 @@ def _run(args: list[str], data: bytes, deadline: float) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def read(name: str, data: bytes, psm: int, deadline: float) -> Reading:
+@dataclass(frozen=True)
+class Word:
+    """One word (for Thai: one cluster) of tesseract's TSV, with its box in the picture."""
+
+    line: tuple[str, str, str, str]  # page, block, paragraph, line numbers
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+def read(name: str, data: bytes, psm: int, deadline: float, languages: str = LANGUAGES) -> Reading:
     """One tesseract run on an encoded picture (TSV output), as a :class:`Reading`."""
     started = time.monotonic()
-    tsv = _run(["-l", LANGUAGES, "--psm", str(psm), "tsv"], data, deadline)
-    lines, confs = _from_tsv(tsv)
+    tsv = _run(["-l", languages, "--psm", str(psm), "tsv"], data, deadline)
+    return reading_of(name, words_of(tsv), time.monotonic() - started)
+
+
+def reading_of(name: str, words: list[Word], seconds: float) -> Reading:
+    lines, confs, spans = _lines(words)
     flat = [c for cs in confs for c in cs]
     mean = float(np.mean(flat)) if flat else 0.0
     return Reading(name, "\n".join(lines), mean, len(lines), reading_score(lines, confs),
-                   time.monotonic() - started)
+                   seconds, tuple(spans), tuple(words))
 
 
-def _from_tsv(tsv: str) -> tuple[list[str], list[list[float]]]:
-    """Lines of text and, per line, a confidence per character, from tesseract's TSV.
+def words_of(tsv: str) -> list[Word]:
+    """The words of tesseract's TSV output, in reading order (empty ones left out)."""
+    out = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        try:
+            out.append(Word((cols[1], cols[2], cols[3], cols[4]), cols[11].strip(), max(0.0, float(cols[10])),
+                            int(cols[6]), int(cols[7]), int(cols[8]), int(cols[9])))
+        except ValueError:
+            continue
+    return out
+
+
+def _lines(words: list[Word]) -> tuple[list[str], list[list[float]], list[tuple[int, int]]]:
+    """Lines of text, per line a confidence per character, and per line its (top, bottom).
 
     tesseract gives Thai as one "word" per cluster; words of a line are joined with a space only
     where the gap between their boxes is wider than a third of the line's height.
     """
     lines: list[str] = []
     confs: list[list[float]] = []
+    spans: list[tuple[int, int]] = []
     line_key = None
     prev_right = line_height = 0
-    for row in tsv.splitlines()[1:]:
-        cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5":
-            continue
-        word = cols[11].strip()
-        if not word:
-            continue
-        key = (cols[1], cols[2], cols[3], cols[4])
-        try:
-            left, width, height = int(cols[6]), int(cols[8]), int(cols[9])
-            conf = max(0.0, float(cols[10]))
-        except ValueError:
-            continue
-        if key != line_key:
-            lines.append(word)
+    for w in words:
+        if w.line != line_key:
+            lines.append(w.text)
             confs.append([])
-            line_height = height
+            spans.append((w.top, w.top + w.height))
+            line_height = w.height
         else:
-            line_height = max(line_height, height)
-            gap = " " if left - prev_right > 0.3 * max(line_height, 8) else ""
-            lines[-1] += gap + word
-        confs[-1].extend([conf] * len(word))
-        line_key, prev_right = key, left + width
-    return lines, confs
+            line_height = max(line_height, w.height)
+            spans[-1] = (min(spans[-1][0], w.top), max(spans[-1][1], w.top + w.height))
+            gap = " " if w.left - prev_right > 0.3 * max(line_height, 8) else ""
+            lines[-1] += gap + w.text
+        confs[-1].extend([w.conf] * len(w.text))
+        line_key, prev_right = w.line, w.left + w.width
+    return lines, confs, spans
 
 
 _RE_WORDLIKE = re.compile(r"[A-Za-z]{3,}|[0-9]{2,}|[๐-๙]{2,}|[A-Za-z]+[.@][A-Za-z.]+")
@@ -273,13 +305,12 @@ def prepare(grey: np.ndarray, deadline: float, steps: list[str]) -> tuple[np.nda
     return grey, pitch, ruled
 
 
-def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None) -> PageText:
+def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None,
+             thorough: bool = False) -> PageText:
     """OCR one page picture. ``original`` is the encoded picture tesseract alone would read;
-    ``grey`` the decoded pixels if the caller has them already. Problems are recorded, not raised.
-
-    The bare reading runs in its own tesseract process while the page is prepared and read,
-    so a page costs about one reading of wall time more than bare tesseract when a second
-    core is free (and two readings of CPU).
+    ``grey`` the decoded pixels if the caller has them already; ``thorough`` reads bare
+    tesseract and psm 4 too whatever the first reading looks like (the benchmark's check of
+    the rule). Problems are recorded, not raised.
 
     Raises :class:`OcrUnavailable` when tesseract with Thai is not installed.
     """
@@ -287,45 +318,161 @@ def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None) -
         raise OcrUnavailable("tesseract with Thai (tesseract-ocr-tha) is not installed")
     result = PageText()
     readings: list[Reading] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-bare") as pool:
-        bare = pool.submit(read, "bare", original, 3, deadline)
-        try:
-            if grey is None:
-                grey = prep.decode(original)
-            prepared, pitch, _ruled = prepare(grey, deadline, result.steps)
-            data = _png(prepared)
-            readings.append(read("prepared psm 6", data, 6, deadline))
-        except (TimeoutError, RuntimeError, ValueError) as exc:
-            result.problems.append(f"OCR: {exc}")
-            prepared = data = None
-        except MemoryError:
-            result.problems.append("OCR: not enough memory for this picture")
-            prepared = data = None
-        try:
-            readings.append(bare.result())
-        except (TimeoutError, RuntimeError, ValueError) as exc:
-            result.problems.append(f"OCR (bare): {exc}")
-    if readings and data is not None and _weak(max(readings, key=lambda r: r.score), prepared, pitch):
-        try:
-            readings.append(read("prepared psm 4", data, 4, deadline))
-        except (TimeoutError, RuntimeError) as exc:
-            result.problems.append(f"OCR (retry): {exc}")
+    data = prepared = None
+    try:
+        if grey is None:
+            grey = prep.decode(original)
+        prepared, _pitch, _ruled = prepare(grey, deadline, result.steps)
+        data = _png(prepared)
+        first = read("prepared psm 6", data, 6, deadline)
+        readings.append(first)
+        result.coverage = coverage(first, prep.text_bands(prepared))
+    except (TimeoutError, RuntimeError, ValueError) as exc:
+        result.problems.append(f"OCR: {exc}")
+    except MemoryError:
+        result.problems.append("OCR: not enough memory for this picture")
+    if thorough or not readings or not sound(readings[0], result.coverage):
+        result.safety_net = True
+        readings.extend(_safety_net(original, data, deadline, result.problems))
     result.readings = readings
     if not readings:
         return result
     if any(r.text for r in readings):
         result.problems.clear()  # one reading failed, another read the page: nothing to report
     best = max(readings, key=lambda r: r.score)
+    if prepared is not None and best.name.startswith("prepared"):
+        try:
+            best, reread = reread_in_thai(best, prepared, deadline)
+        except (TimeoutError, RuntimeError, ValueError):
+            reread = 0  # the first reading stands
+        if reread:
+            result.steps.append(f"{reread} Latin-looking words read again in Thai")
     text, n = correct(compose(best.text))
     result.text, result.chosen, result.confidence, result.corrections = text, best.name, best.mean_confidence, n
     if best.name != "bare" and result.steps:
         result.chosen += ", " + ", ".join(result.steps)
-    log.debug("OCR readings: %s", ", ".join(f"{r.name} {r.score:.0f} ({r.seconds:.1f} s)" for r in readings))
+    log.debug("OCR readings: %s (coverage %s)", ", ".join(
+        f"{r.name} {r.score:.0f} ({r.seconds:.1f} s)" for r in readings), result.coverage)
     return result
 
 
-def _weak(best: Reading, prepared: np.ndarray, pitch: float | None) -> bool:
-    """A reading worth retrying in another segmentation mode: tesseract doubts it, or it has far
-    fewer lines than the page's rows (a block of text lost)."""
-    expected_rows = prepared.shape[0] * 0.8 / pitch if pitch else 0
-    return best.mean_confidence < WEAK_CONFIDENCE or best.lines < MIN_ROWS_SHARE * 0.5 * expected_rows
+def _safety_net(original: bytes, data: bytes | None, deadline: float, problems: list[str]) -> list[Reading]:
+    """Bare tesseract on the picture as given and, when there is a prepared page, ``--psm 4``
+    on it, in two tesseract processes at once (one reading of wall time on two cores)."""
+    out: list[Reading] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-bare") as pool:
+        bare = pool.submit(read, "bare", original, 3, deadline)
+        if data is not None:
+            try:
+                out.append(read("prepared psm 4", data, 4, deadline))
+            except (TimeoutError, RuntimeError) as exc:
+                problems.append(f"OCR (psm 4): {exc}")
+        try:
+            out.insert(0, bare.result())
+        except (TimeoutError, RuntimeError, ValueError) as exc:
+            problems.append(f"OCR (bare): {exc}")
+    return out
+
+
+def coverage(reading: Reading, bands: list[tuple[int, int, int]]) -> float | None:
+    """Share of the ink of the page's text rows (``(top, bottom, ink)``, from
+    :func:`parsers.ocr_preprocess.text_bands`) inside rows a line of ``reading`` overlaps by at
+    least a third of the row's height; None when the page has no text rows."""
+    total = sum(ink for _, _, ink in bands)
+    if not total:
+        return None
+    covered = 0
+    for top, bottom, ink in bands:
+        need = max(1, (bottom - top) / 3)
+        if any(min(bottom, b) - max(top, t) >= need for t, b in reading.spans):
+            covered += ink
+    return covered / total
+
+
+def sound(reading: Reading, cover: float | None) -> bool:
+    """A prepared reading that may be kept without the safety net: tesseract is sure of its
+    words and its lines cover the page's text rows."""
+    if not reading.text.strip() or reading.mean_confidence < SOUND_CONFIDENCE:
+        return False
+    return cover is None or cover >= SOUND_COVERAGE
+
+
+# --------------------------------------------------------------------------- Latin junk in Thai lines
+
+_THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
+_LATIN_OR_SYMBOL = re.compile("[A-Za-z@©®«»&$%#|~^*]")
+_SYMBOLS_ONLY = re.compile("^[@©®«»&$%#|~^*]+$")
+
+
+def suspicious(words: tuple[Word, ...] | list[Word], i: int) -> bool:
+    """Whether ``words[i]`` is a word of a Thai line that tesseract's English model took for
+    Latin letters or symbols (``fl`` for ที่, ``INS.`` for โทร., ``@`` for ๑): no Thai letter,
+    some Latin letter or symbol, no Latin word beside it on its line, in a line with Thai, and
+    tesseract doubts it (or it is symbols only). Latin phrases (Tambon Smart Team), words read
+    with confidence and Latin lines are left alone."""
+    word = words[i]
+    if _THAI_LETTER.search(word.text) or not _LATIN_OR_SYMBOL.search(word.text):
+        return False
+    line = [w for w in words if w.line == word.line]
+    if sum(1 for w in line if _THAI_LETTER.search(w.text)) < 2:
+        return False
+    k = next(j for j, w in enumerate(line) if w is word)
+    beside = line[max(0, k - 1):k] + line[k + 1:k + 2]
+    if any(re.search("[A-Za-z]{2,}", w.text) and not _THAI_LETTER.search(w.text) for w in beside):
+        return False
+    return word.conf < REREAD_BELOW or bool(_SYMBOLS_ONLY.match(word.text))
+
+
+def reread_in_thai(reading: Reading, picture: np.ndarray, deadline: float) -> tuple[Reading, int]:
+    """``reading`` with its :func:`suspicious` words read again with the Thai model alone, and
+    how many were replaced. The words' boxes (the height of their line, with a margin) are cut
+    out of ``picture`` and stacked in one strip, so this is one short tesseract run; a word's new
+    reading replaces the old one only when it has Thai (letters or digits) and tesseract is
+    surer of it (at least :data:`MIN_REREAD_CONFIDENCE`)."""
+    spans: dict[tuple[str, str, str, str], tuple[int, int]] = {}
+    for w in reading.words:
+        top, bottom = spans.get(w.line, (w.top, w.top + w.height))
+        spans[w.line] = (min(top, w.top), max(bottom, w.top + w.height))
+    chosen = [i for i in range(len(reading.words)) if suspicious(reading.words, i)]
+    if not chosen:
+        return reading, 0
+    h_img, w_img = picture.shape
+    crops, places = [], []
+    for i in chosen:
+        w = reading.words[i]
+        top, bottom = spans[w.line]
+        pad = max(4, (bottom - top) // 4)
+        left, right = max(0, w.left - pad), min(w_img, w.left + w.width + pad)
+        # tesseract's box of a Thai "word" may reach over its neighbours: stop at theirs
+        before = reading.words[i - 1] if i and reading.words[i - 1].line == w.line else None
+        after = reading.words[i + 1] if i + 1 < len(reading.words) and reading.words[i + 1].line == w.line else None
+        if before is not None and before.left + before.width < w.left + w.width // 2:
+            left = max(left, before.left + before.width)
+        if after is not None and after.left > w.left + w.width // 4:
+            right = min(right, after.left)
+        crops.append(picture[max(0, top - pad):min(h_img, bottom + pad), left:max(left + 1, right)])
+    gap = max(c.shape[0] for c in crops)
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
+    strip = np.full((height, width), 255, dtype=np.uint8)
+    y = gap
+    for crop in crops:
+        strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
+        places.append((y, y + crop.shape[0]))
+        y += crop.shape[0] + gap
+    again = words_of(_run(["-l", "tha", "--psm", "6", "tsv"], _png(strip), deadline))
+    words = list(reading.words)
+    replaced = 0
+    for i, (top, bottom) in zip(chosen, places, strict=True):
+        found = [w for w in again if top <= w.top + w.height / 2 <= bottom]
+        text = "".join(w.text for w in found)
+        conf = float(np.mean([w.conf for w in found])) if found else 0.0
+        if len(text) > max(4, 2 * len(words[i].text)):
+            continue  # more than the box held: a neighbour's letters came with it
+        if _THAI_LETTER.search(text) or re.search("[\u0e50-\u0e59]", text):
+            if conf >= MIN_REREAD_CONFIDENCE and (conf >= words[i].conf or _SYMBOLS_ONLY.match(words[i].text)):
+                words[i] = Word(words[i].line, text, conf, words[i].left, words[i].top, words[i].width, words[i].height)
+                replaced += 1
+    if not replaced:
+        return reading, 0
+    return reading_of(reading.name, words, reading.seconds), replaced

@@ -48,20 +48,28 @@ _CAL_SUBJECT = re.compile(
 
 def calendar(subject: str, content_types: list[str]) -> Purpose | None:
     """A meeting invitation or its answer: a ``text/calendar`` part, or its subject pattern."""
-    if any(ct in {"text/calendar", "application/ics"} for ct in content_types):
-        return Purpose("other.calendar", subject or "text/calendar", 0.95, "a calendar invitation or reply")
+    part = next((ct for ct in content_types if ct in {"text/calendar", "application/ics"}), None)
+    if part:
+        said = f"; หัวเรื่อง “{subject[:120]}”" if subject else ""
+        return Purpose("other.calendar", f"ส่วนของอีเมลแบบ {part}{said}", 0.95, "a calendar invitation or reply")
     m = _CAL_SUBJECT.match(subject or "")
     if m:
-        return Purpose("other.calendar", m.group(0).strip(), 0.9, "a calendar invitation or reply (subject)")
+        return Purpose("other.calendar", f"หัวเรื่อง “{subject[:120]}”", 0.9, "a calendar invitation or reply (subject)")
     return None
 
 
 def bounce(content_type: str, from_addr: str, subject: str, failure_subject: bool) -> Purpose | None:
     """A delivery report, whatever it quotes (the submission it returns is counted when resent)."""
     addr = (from_addr or "").lower()
-    if content_type == "multipart/report" or addr.startswith(("mailer-daemon@", "postmaster@")) or failure_subject:
-        return Purpose("other.bounce", from_addr or subject, 0.95, "a delivery failure notice")
-    return None
+    if content_type == "multipart/report":
+        evidence = "Content-Type: multipart/report"
+    elif addr.startswith(("mailer-daemon@", "postmaster@")):
+        evidence = f"ผู้ส่ง {from_addr}"
+    elif failure_subject:
+        evidence = f"หัวเรื่อง “{subject[:120]}”"
+    else:
+        return None
+    return Purpose("other.bounce", evidence, 0.95, "a delivery failure notice")
 
 
 # A logo or a scanned signature: a strip (at most 160 px high) or a small square, a few KB;

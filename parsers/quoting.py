@@ -17,7 +17,7 @@ import re
 
 from areaplan.core.rfc822 import subject_key
 
-__all__ = ["has_quote", "html_own_part", "is_forward", "is_reply", "own_text", "subject_key"]
+__all__ = ["has_quote", "html_own_part", "is_forward", "is_reply", "own_text", "quote_marker", "subject_key"]
 
 _REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|aw|sv|antw|ตอบกลับ|ตอบ)\s*(?:\[\d+\])?\s*[:：]\s*)+", re.IGNORECASE)
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:fwd?|fw|tr|wg|ส่งต่อ)\s*[:：]\s*)+", re.IGNORECASE)
@@ -79,3 +79,22 @@ def html_own_part(html: str) -> str:
 
 def has_quote(body: str) -> bool:
     return own_text(body) != (body or "").strip()
+
+
+def quote_marker(body: str, html: str = "") -> str:
+    """Where the quoted message starts, as written: the quote header line (``On ... wrote:``,
+    ``เมื่อ ... เขียนว่า:``, Outlook's ``From:`` line), the first ``>`` line, or the HTML quote
+    container's tag; empty when there is no quote. The evidence that a form is only quoted."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_QUOTE_HEADER, _OUTLOOK_BLOCK):
+        m = pattern.search(body or "")
+        if m:
+            found.append((m.start(), m.group(0)))
+    for m in re.finditer(r"^[ \t]*>[^\n]*", body or "", re.MULTILINE):
+        found.append((m.start(), m.group(0)))
+        break
+    if found:
+        line = min(found)[1].strip().splitlines()[0]
+        return line[:120]
+    m = _HTML_QUOTE.search(html or "")
+    return m.group(0)[:120] if m else ""

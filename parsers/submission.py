@@ -16,7 +16,7 @@ from areaplan.core.gazetteer import Gazetteer
 from areaplan.core.reasons import Reason, needs_review
 from areaplan.core.records import AttachmentRecord, ParsedMessage, Provenance, SubmissionRecord
 from areaplan.core.thai_text import normalize
-from areaplan.parsers.classify import classify, is_delivery_failure
+from areaplan.parsers.classify import Verdict, decide, is_delivery_failure
 from areaplan.parsers.defects import code_of
 from areaplan.parsers.followup import followup_hint
 from areaplan.parsers.form_split import split_forms
@@ -32,7 +32,7 @@ from areaplan.parsers.purpose import (
     out_of_period,
     signature_only,
 )
-from areaplan.parsers.quoting import html_own_part, is_reply, own_text
+from areaplan.parsers.quoting import html_own_part, is_reply, own_text, quote_marker
 from areaplan.parsers.resolve import Candidate, resolve_district, resolve_province
 from areaplan.parsers.role_model_form import FormFields, read_form, read_form_entries
 from areaplan.parsers.several_forms import is_filled, several_forms, share_images, slot_of
@@ -170,7 +170,9 @@ def _unfilled_purpose(pm: ParsedMessage, candidates: list[Candidate], own_body: 
         return found
     blank = [c for c in candidates if getattr(c.form, "is_form", False)]
     if blank:
-        return Purpose("other.blank_template", blank[0].source, 0.8, "a blank template (its blanks are empty)")
+        c = blank[0]
+        where = f"ไฟล์แนบ {c.attachment.filename or c.attachment.part_index}" if c.attachment is not None else "เนื้อความ"
+        return Purpose("other.blank_template", where, 0.8, "a blank template (its blanks are empty)")
     for c in candidates:
         if c.attachment is not None:
             kind = document_kind(c.text)
@@ -243,7 +245,9 @@ def _without_form(gaz: Gazetteer, pm: ParsedMessage, mime, reader, candidates: l
         _as_followup(pm, hint, reasons)
         return True, None
     if own_body != pm.text_body and any(is_filled(c) for c in _candidates(pm, mime, reader)):
-        _other(pm, "other.quoted_only", pm.subject[:120] or "-", "a reply quoting a form", reasons, True)
+        marker = quote_marker(pm.text_body, getattr(mime, "html_body", "") or "")
+        _other(pm, "other.quoted_only", f"ข้อความที่อ้างถึงเริ่มที่ “{marker}”" if marker else pm.subject[:120] or "-",
+               "a reply quoting a form", reasons, True)
         return True, None
     found = _unfilled_purpose(pm, candidates, own_body)
     if found:
@@ -263,12 +267,14 @@ def _campaign(pm: ParsedMessage, mime, best: Candidate | None, filled: bool, set
     """(campaign, why) of a message that may be a submission, or None when it was concluded
     other here (keywords say other, links only, another agency's form, a form out of period)."""
     names = [a.filename or "" for a in pm.attachments]
-    campaign, confidence, why = classify(pm.subject, pm.text_body, names, best.form if best else None)
-    if campaign == "other" and pm.links and best is not None and best.source == "body" and not filled:
-        _links_only(pm, f"only links to shared files ({why})", reasons)
+    verdict = decide(pm.subject, pm.text_body, names, best.form if best else None)
+    if verdict.campaign == "other" and pm.links and best is not None and best.source == "body" and not filled:
+        _links_only(pm, f"only links to shared files ({verdict.why})", reasons)
         return None
     if mime.is_automatic:
-        campaign, confidence, why = "other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)"
+        verdict = Verdict("other", 1.0, "automatic mail (auto-reply, bounce, list or bulk)", "other.automatic",
+                          mime.automatic_evidence)
+    campaign, confidence, why = verdict.campaign, verdict.confidence, verdict.why
     if campaign != "other" and best is not None:
         kind = document_kind(best.text, is_filled(best))
         if kind and kind[0] == "foreign" and best.attachment is None:
@@ -285,8 +291,11 @@ def _campaign(pm: ParsedMessage, mime, best: Candidate | None, filled: bool, set
             return None
     if campaign == "other":
         pm.campaign, pm.campaign_reason = campaign, why
+        reasons.append(Reason(verdict.code or "campaign.unclear", "campaign", evidence=verdict.evidence[:300],
+                              detail=why))
         if confidence < 0.5:
-            reasons.append(Reason("campaign.unclear", "campaign", evidence=why))
+            if verdict.code:
+                reasons.append(Reason("campaign.unclear", "campaign", evidence=verdict.evidence[:300], detail=why))
             reasons += _attachment_reasons(pm)
         pm.reasons = reasons
         pm.status = "review" if needs_review(reasons) else "other"

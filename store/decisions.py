@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from areaplan.core.clock import utcnow
 from areaplan.core.errors import AreaplanError
-from areaplan.core.reasons import REASONS, REVIEW
+from areaplan.core.reasons import REASONS, REVIEW, staff_th
 from areaplan.store.current import refresh_current
 from areaplan.store.schema import run_script
 from areaplan.store.tx import transaction
@@ -357,7 +357,7 @@ def _apply_one(db: sqlite_utils.Database, message: int, sub: dict[str, Any]) -> 
             "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail, source)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'decision')",
             [message, key, BASIS_CHANGED, e[1], f"#{e[0]}", REVIEW,
-             REASONS[BASIS_CHANGED].th.replace("{evidence}", f"#{e[0]}"), None])
+             staff_th(BASIS_CHANGED, f"#{e[0]}"), None])
     lines = _review_lines(db, message, key, dismissed)
     if confirmed and not second:
         needs_review, lines = 0, []
@@ -466,9 +466,9 @@ def provenance(db: sqlite_utils.Database, key: str) -> list[dict[str, Any]]:
 
 
 def item_reasons(db: sqlite_utils.Database, message: int, key: str) -> list[dict[str, Any]]:
-    """Every reason (review and note) of ``key``, with its Thai text."""
+    """Every reason (review and note) of ``key``, with its Thai text and English detail."""
     cur = db.execute(
-        "SELECT code, field, evidence, severity, text_th, source FROM reasons WHERE message = ?"
+        "SELECT code, field, evidence, severity, text_th, source, detail FROM reasons WHERE message = ?"
         " AND (submission_key IS NULL OR submission_key = ?) ORDER BY id", [message, key])
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

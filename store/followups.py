@@ -22,7 +22,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from areaplan.core.reasons import REASONS, REVIEW
+from areaplan.core.reasons import REASONS, REVIEW, staff_th
 from areaplan.core.records import ParsedMessage
 from areaplan.core.rfc822 import subject_key
 from areaplan.store.schema import run_script
@@ -194,7 +194,7 @@ def _relink(db: sqlite_utils.Database, hint: dict, found: tuple[str, int, str] |
             "INSERT INTO reasons (message, submission_key, code, field, evidence, severity, text_th, detail,"
             " source) VALUES (?, NULL, ?, 'message', ?, ?, ?, ?, 'followup')",
             [message, UNLINKED, hint["evidence"], kind.severity,
-             kind.th.replace("{evidence}", hint["evidence"] or "-"), kind.en])
+             staff_th(UNLINKED, hint["evidence"] or ""), kind.en])
     _restate(db, message)
 
 

@@ -55,6 +55,13 @@ REASON_NO_PROVINCE = "ระบุจังหวัดผู้ส่งไม�
 REASON_UNKNOWN_PROVINCE = "รหัสจังหวัดไม่อยู่ในทะเบียนจังหวัด (province code not in the gazetteer)"
 REASON_NO_ZONE = "จังหวัดนี้ไม่อยู่ในเขตตรวจราชการใด (province in no inspection zone)"
 REASON_NO_CAMPAIGN = "ไม่ตรงกับรอบรายงานที่ตั้งค่าไว้ (no configured campaign period)"
+# The same lines as staff read them (Thai only; the English gloss is secondary, for analysts).
+QUEUE_REASONS_TH = {
+    REASON_NO_PROVINCE: "ระบุจังหวัดผู้ส่งไม่ได้",
+    REASON_UNKNOWN_PROVINCE: "รหัสจังหวัดไม่อยู่ในทะเบียนจังหวัด",
+    REASON_NO_ZONE: "จังหวัดนี้ไม่อยู่ในเขตตรวจราชการใด",
+    REASON_NO_CAMPAIGN: "ไม่ตรงกับรอบรายงานที่ตั้งค่าไว้",
+}
 
 _SUBMISSION_RANK = """ROW_NUMBER() OVER (
             PARTITION BY s.campaign, s.period, s.province_code

@@ -162,19 +162,84 @@ def test_thai_or_long_text_layers_are_not_watermarks(text):
 # --------------------------------------------------------------------------- never worse than bare
 
 
-def test_the_reading_kept_is_the_best_scored_and_bare_tesseract_is_always_a_candidate(photographed):
+def test_a_sound_prepared_reading_is_kept_without_reading_the_page_a_second_time(photographed):
     page = ocr.ocr_page(photographed, time.monotonic() + 120)
+    assert page.coverage is not None and page.coverage >= ocr.SOUND_COVERAGE
+    assert [r.name for r in page.readings] == ["prepared psm 6"] and not page.safety_net
+    assert page.chosen.startswith("prepared psm 6")
+
+
+def test_a_reading_that_leaves_rows_of_text_unread_is_not_sound(form):
+    """The lower half of the page blanked before tesseract reads it: its lines cover only the
+    upper rows of the real page, so the safety net must run."""
+    grey = ocr.prep.decode(ocr_pages.clean_scan(form))
+    half = grey.copy()
+    half[grey.shape[0] // 2:] = 255
+    deadline = time.monotonic() + 120
+    bands = ocr.prep.text_bands(grey)
+    whole = ocr.read("whole", ocr._png(grey), 6, deadline)
+    upper = ocr.read("upper half", ocr._png(half), 6, deadline)
+    assert ocr.coverage(whole, bands) >= ocr.SOUND_COVERAGE and ocr.sound(whole, ocr.coverage(whole, bands))
+    assert ocr.coverage(upper, bands) < 0.7 and not ocr.sound(upper, ocr.coverage(upper, bands))
+
+
+def test_with_the_safety_net_bare_tesseract_is_a_candidate_and_the_best_scored_reading_is_kept(photographed):
+    page = ocr.ocr_page(photographed, time.monotonic() + 120, thorough=True)
     names = [r.name for r in page.readings]
-    assert "bare" in names and any(n.startswith("prepared") for n in names)
+    assert page.safety_net and {"bare", "prepared psm 6", "prepared psm 4"} <= set(names)
     best = max(page.readings, key=lambda r: r.score)
     assert page.chosen.startswith(best.name)
 
 
 def test_on_a_photographed_page_the_product_beats_bare_tesseract(form, photographed):
     page = ocr.ocr_page(photographed, time.monotonic() + 120)
-    bare = next(r for r in page.readings if r.name == "bare")
+    bare = ocr.read("bare", photographed, 3, time.monotonic() + 120)
     assert cer(form.text, page.text) <= cer(form.text, bare.text)
     assert cer(form.text, page.text) < 0.08
+
+
+# --------------------------------------------------------------------------- Latin junk in Thai lines
+
+
+def _word(text: str, conf: float, line: str = "1", left: int = 0) -> ocr.Word:
+    return ocr.Word(("1", "1", "1", line), text, conf, left, 0, 40, 40)
+
+
+def test_a_doubted_latin_word_alone_in_a_thai_line_is_suspicious():
+    # tesseract's Thai "words" are clusters: ก อง วิ ชา ...
+    line = [_word("กอง", 94), _word("วิชาการ", 94, left=50), _word("INS.", 65, left=100), _word("๒๒๑๗", 90, left=200)]
+    assert ocr.suspicious(line, 2)
+    assert not any(ocr.suspicious(line, i) for i in (0, 1, 3))  # Thai and Thai digits
+
+
+@pytest.mark.parametrize("words, i", [
+    ([_word("กอง", 94), _word("(Tambon", 85), _word("Smart", 96), _word("ทีม", 90)], 1),  # a Latin phrase
+    ([_word("กอง", 94), _word("COVID", 95), _word("ทีม", 90)], 1),  # read with confidence
+    ([_word("Tambon", 60), _word("Smart", 70), _word("Team", 60)], 0),  # a Latin line
+    ([_word("กอง", 94), _word("INS.", 65, line="2"), _word("ทีม", 90)], 1),  # no Thai on its line
+])
+def test_latin_phrases_confident_latin_and_latin_lines_are_left_alone(words, i):
+    assert not ocr.suspicious(words, i)
+
+
+def test_a_thai_word_taken_for_latin_is_read_again_in_thai(form):
+    """A real reading of the page with one Thai word's text replaced by the junk tesseract's
+    English model makes of such words: the Thai re-read of its box gives Thai back."""
+    grey = ocr.prep.decode(ocr_pages.clean_scan(form))
+    deadline = time.monotonic() + 120
+    reading = ocr.read("prepared psm 6", ocr._png(grey), 6, deadline)
+    words = list(reading.words)
+    inner = [i for i in range(1, len(words) - 1) if words[i - 1].line == words[i].line == words[i + 1].line
+             and all(re.search("[ก-ฮ]", words[j].text) for j in (i - 1, i, i + 1))]
+    k = max(inner, key=lambda i: (len(words[i].text), words[i].conf))  # a cluster of several letters
+    original = words[k].text
+    words[k] = ocr.Word(words[k].line, "lagi", 60.0, words[k].left, words[k].top, words[k].width, words[k].height)
+    spoiled = ocr.reading_of("prepared psm 6", words, 0.0)
+    fixed, n = ocr.reread_in_thai(spoiled, grey, deadline)
+    assert n >= 1 and "lagi" not in fixed.text
+    assert re.search("[ก-ฮ]", fixed.words[k].text) and cer(original, fixed.words[k].text) <= 0.34
+    kept = [i for i in range(len(words)) if not ocr.suspicious(words, i)]  # only suspicious words change
+    assert [fixed.words[i].text for i in kept] == [words[i].text for i in kept]
 
 
 def test_junk_lines_weigh_less_than_dictionary_lines_in_the_score():

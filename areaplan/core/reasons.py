@@ -12,6 +12,7 @@ Adding a reason: one ``ReasonKind`` line in ``REASONS`` (code, severity, Thai, E
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 REVIEW = "review"  # a person must look before the submission counts as clean
@@ -61,6 +62,30 @@ _KINDS = (
     ReasonKind("other.newsletter", NOTE, "เป็นจดหมายข่าวหรือข่าวประชาสัมพันธ์ ({evidence})", "a newsletter"),
     ReasonKind("other.quoted_only", NOTE, "แบบรายงานอยู่ในข้อความที่อ้างถึง (ตอบกลับ) ไม่ใช่การส่งใหม่ ({evidence})",
                "the form is only in the quoted part of a reply"),
+    ReasonKind("other.automatic", NOTE,
+               "เป็นอีเมลที่ระบบส่งอัตโนมัติ (ตอบกลับอัตโนมัติ รายงานการส่ง หรือรายชื่อผู้รับ) ไม่ใช่การส่งแบบรายงาน ({evidence})",
+               "machine mail by its headers (auto-reply, report, list or bulk)"),
+    ReasonKind("other.auto_reply", NOTE, "เป็นการตอบกลับอัตโนมัติ เช่น แจ้งไม่อยู่ที่สำนักงาน ไม่ใช่การส่งแบบรายงาน ({evidence})",
+               "an automatic reply"),
+    ReasonKind("other.acknowledgement", NOTE,
+               "เป็นการตอบกลับเพื่อรับทราบหรือขอบคุณ ไม่มีไฟล์แนบ ไม่ใช่การส่งแบบรายงาน ({evidence})",
+               "a reply acknowledging receipt, without attachments"),
+    ReasonKind("other.risky_attachment", NOTE,
+               "มีไฟล์แนบที่เป็นโปรแกรม ({evidence}) อาจเป็นไวรัส ไม่นับเป็นการส่งแบบรายงาน โปรดอย่าเปิดไฟล์",
+               "an executable attachment (likely malware)"),
+    ReasonKind("other.spam", NOTE, "เป็นอีเมลขยะหรือโฆษณา ไม่ใช่การส่งแบบรายงาน ({evidence})", "looks like spam"),
+    ReasonKind("other.question", NOTE, "เป็นการสอบถามหรือขอแบบฟอร์ม ไม่ใช่การส่งแบบรายงาน ({evidence})",
+               "a question or a request for the form"),
+    ReasonKind("other.extension_request", NOTE, "เป็นการขอขยายเวลาส่งแบบรายงาน ยังไม่ใช่การส่ง ({evidence})",
+               "a request for more time"),
+    ReasonKind("other.meeting", NOTE, "เป็นหนังสือเชิญประชุมหรือเชิญเข้าร่วมกิจกรรม ไม่ใช่การส่งแบบรายงาน ({evidence})",
+               "a meeting invitation"),
+    ReasonKind("other.many_provinces", NOTE,
+               "ระบุหลายจังหวัด ({evidence}) และไม่มีไฟล์แนบ น่าจะเป็นหนังสือเวียนหรือสรุปผล ไม่ใช่การส่งแบบรายงาน",
+               "names many provinces and carries no attachment (a circular or summary)"),
+    ReasonKind("other.no_keyword", NOTE,
+               "ไม่พบคำของโครงการ (อำเภอต้นแบบ หรือ Best Practice) ในหัวเรื่อง เนื้อความ หรือชื่อไฟล์แนบ ({evidence})",
+               "no campaign keyword in subject, body or attachment names"),
     # several forms in one message, follow-ups, shared links
     ReasonKind("province.form_unclear", REVIEW,
                "แบบรายงาน {evidence} ไม่ระบุจังหวัดที่ชัดเจน (อีเมลนี้มีแบบรายงานหลายจังหวัด จึงใช้หัวเรื่องหรือผู้ส่งแทนไม่ได้)",
@@ -154,8 +179,8 @@ class Reason:
 
     @property
     def text_th(self) -> str:
-        """The Thai line staff read."""
-        return self.kind.th.replace("{evidence}", self.evidence or "-")
+        """The Thai line staff read (``staff_th``: technical English detail left to ``text_en``)."""
+        return staff_th(self.code, self.evidence, self.source or "")
 
     @property
     def text_en(self) -> str:
@@ -166,3 +191,51 @@ class Reason:
 
 def needs_review(reasons: list[Reason]) -> bool:
     return any(r.severity == REVIEW for r in reasons)
+
+
+# Codes whose evidence is a technical detail (an exception, a MIME defect class): kept in the
+# store and shown to staff only as secondary English, never inside the Thai line.
+TECHNICAL_EVIDENCE = frozenset({"message.undecodable", "message.defect", "parse.failed", "parse.timeout",
+                                "parse.memory"})
+# Codes whose evidence was once the classifier's English explanation (rows stored before a
+# reparse): that evidence is left out of the Thai line; Thai evidence is kept.
+_ENGLISH_EVIDENCE_BEFORE = frozenset({"campaign.unclear"})
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_NO_THAI = re.compile(r"^[^\u0e00-\u0e7f]*$")
+
+
+_QUOTED = re.compile(r"(“[^”]*”)")
+
+
+def _without_english_asides(text: str) -> str:
+    before = None
+    while before != text:
+        before = text
+        text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _NO_THAI.match(m.group(1)) else m.group(0), text)
+    return text
+
+
+def staff_th(code: str, evidence: str, source: str = "") -> str:
+    """The Thai line staff read for a reason: the code's Thai text with the evidence as read from
+    the mail; technical (non-Thai) detail is left out, and so is its placeholder.
+
+    Used by the review desk and the digests alike, so both say the same thing.
+    """
+    template = REASONS[code].th
+    evidence = evidence or ""
+    if code in TECHNICAL_EVIDENCE or (code in _ENGLISH_EVIDENCE_BEFORE and not _THAI.search(evidence)):
+        evidence = ""
+    elif source and evidence.startswith(source) and evidence[len(source):].lstrip().startswith("("):
+        evidence = source  # "form.pdf (what the reader said)" -> "form.pdf"
+    else:  # drop parenthesised detail without Thai, innermost first; what is quoted “...” stays as written
+        evidence = "".join(piece if piece.startswith("“") else _without_english_asides(piece)
+                           for piece in _QUOTED.split(evidence)).strip()
+    if evidence:
+        return template.replace("{evidence}", evidence)
+    return re.sub(r"\s*[:(“]?\s*\{evidence\}\s*[)”]?", "", template).strip()
+
+
+def staff_en(code: str, evidence: str = "", detail: str = "") -> str:
+    """The English line beside it (secondary: a tooltip, small grey text, logs)."""
+    tail = detail or evidence
+    return f"{REASONS[code].en}: {tail}" if tail else REASONS[code].en

@@ -6,6 +6,7 @@ from datasette.utils.asgi import Response
 
 from areaplan.app.web.common import SUBMISSION_KEY, page, render, require, store, zone_param
 from areaplan.app.web.pages.submission import load_item
+from areaplan.app.web.reason_lines import queue_lines, reason_line
 from areaplan.store import decisions, desk
 
 
@@ -18,8 +19,10 @@ async def queue(request, datasette):
     with store(datasette) as db:
         items = decisions.queue(db, zone=zone, reason=reason)
         for it in items:
-            it["reason_rows"] = [r for r in decisions.item_reasons(db, it["message"], it["key"])
-                                 if r["severity"] == "review"]
+            rows = decisions.item_reasons(db, it["message"], it["key"])
+            review_rows = [r for r in rows if r["severity"] == "review"]
+            it["reason_lines"] = queue_lines(it["reasons"], review_rows)
+            it["reason_rows"] = list({line.code: line for line in map(reason_line, review_rows)}.values())
             it["districts"] = desk.districts_of(db, it["province_code"])
         provinces = desk.provinces(db)
     return await render(datasette, request, "desk_review.html", {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datasette.utils.asgi import NotFound
 
 from areaplan.app.web.common import SUBMISSION_KEY, page, render, require, store
+from areaplan.app.web.reason_lines import reason_line
 from areaplan.store import decisions, desk
 
 
@@ -37,7 +38,7 @@ async def submission(request, datasette):
             "key": key, "sub": sub, "fields": fields, "names": names, "zone": zone,
             "header": desk.message_header(db, message),
             "provenance": decisions.provenance(db, key) if sub else [],
-            "reasons": decisions.item_reasons(db, message, key),
+            "reasons": [reason_line(r) for r in decisions.item_reasons(db, message, key)],
             "history": decisions.history(db, key), "effects": decisions.effects(db, key),
             "attachments": desk.attachments_of(db, message), "images": desk.images_of(db, message, key if sub else None),
             "ACTION_TH": decisions.ACTION_LABELS_TH, "FIELD_TH": decisions.FIELD_LABELS_TH,
