@@ -344,7 +344,8 @@ def test_a_password_protected_container_sends_the_mail_to_review_with_a_thai_rea
     pm = parse_raw(_mail(filename, ctype, data), ParseSettings(), "2021-03-29T10:00:00+07:00")
     encrypted = [r for r in pm.all_reasons() if r.code == "attachment.encrypted"]
     assert len(encrypted) == 2 and pm.status == "review"
-    assert all(r.text_th.startswith(f"ไฟล์ {filename} (") and "ตั้งรหัสผ่านไว้" in r.text_th for r in encrypted)
+    assert all(r.text_th.startswith(f"ไฟล์ {filename}") and "ตั้งรหัสผ่านไว้" in r.text_th for r in encrypted)
+    assert sorted(r.evidence for r in encrypted) == sorted(f"{filename} ({name})" for name, _ in files)
     assert not [r for r in pm.all_reasons() if r.code == "attachment.unreadable"]
 
 
