@@ -46,6 +46,7 @@ LANGUAGES = "tha+eng"
 SOUND_CONFIDENCE = 90.0  # mean word confidence of a prepared reading kept without the safety net (Thai print: 92-95)
 SOUND_COVERAGE = 0.92  # share of the text rows' ink its lines must cover (bench: sound pages 0.97-1.0)
 REREAD_BELOW = 90.0  # a Latin-looking word in a Thai line below this confidence is read again in Thai
+REREAD_BESIDE_LATIN_BELOW = 75.0  # the same for a word at the edge of a Latin phrase
 MIN_REREAD_CONFIDENCE = 80.0  # the Thai reading of such a word replaces it only this sure (and surer than before)
 _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # threads make tesseract ~7x slower on 2 cores
 _LANG_LOCK = threading.Lock()
@@ -407,9 +408,10 @@ _SYMBOLS_ONLY = re.compile("^[@©®«»&$%#|~^*]+$")
 def suspicious(words: tuple[Word, ...] | list[Word], i: int) -> bool:
     """Whether ``words[i]`` is a word of a Thai line that tesseract's English model took for
     Latin letters or symbols (``fl`` for ที่, ``INS.`` for โทร., ``@`` for ๑): no Thai letter,
-    some Latin letter or symbol, no Latin word beside it on its line, in a line with Thai, and
-    tesseract doubts it (or it is symbols only). Latin phrases (Tambon Smart Team), words read
-    with confidence and Latin lines are left alone."""
+    some Latin letter or symbol, in a line with Thai, and tesseract doubts it (confidence under
+    :data:`REREAD_BELOW`, or symbols only; beside one Latin word, under
+    :data:`REREAD_BESIDE_LATIN_BELOW`). Words inside Latin phrases (Tambon Smart Team: confident Latin
+    words on both sides), words read with confidence and Latin lines are left alone."""
     word = words[i]
     if _THAI_LETTER.search(word.text) or not _LATIN_OR_SYMBOL.search(word.text):
         return False
@@ -418,8 +420,12 @@ def suspicious(words: tuple[Word, ...] | list[Word], i: int) -> bool:
         return False
     k = next(j for j, w in enumerate(line) if w is word)
     beside = line[max(0, k - 1):k] + line[k + 1:k + 2]
-    if any(re.search("[A-Za-z]{2,}", w.text) and not _THAI_LETTER.search(w.text) for w in beside):
-        return False
+    latin_beside = sum(1 for w in beside if re.search("[A-Za-z]{2,}", w.text) and not _THAI_LETTER.search(w.text)
+                       and w.conf >= REREAD_BELOW)  # a confident Latin word: doubted junk beside junk counts not
+    if latin_beside == len(beside) or latin_beside == 2:
+        return False  # inside a Latin phrase
+    if latin_beside:  # at the edge of one (``Team) lagi``): only a word tesseract strongly doubts
+        return word.conf < REREAD_BESIDE_LATIN_BELOW
     return word.conf < REREAD_BELOW or bool(_SYMBOLS_ONLY.match(word.text))
 
 

@@ -212,14 +212,25 @@ def test_a_doubted_latin_word_alone_in_a_thai_line_is_suspicious():
     assert not any(ocr.suspicious(line, i) for i in (0, 1, 3))  # Thai and Thai digits
 
 
+def test_two_doubted_latin_words_side_by_side_in_a_thai_line_are_both_suspicious():
+    line = [_word("Sul", 24), _word("ed", 53), _word("มี", 93), _word("นาคม", 93)]
+    assert ocr.suspicious(line, 0) and ocr.suspicious(line, 1)
+
+
 @pytest.mark.parametrize("words, i", [
-    ([_word("กอง", 94), _word("(Tambon", 85), _word("Smart", 96), _word("ทีม", 90)], 1),  # a Latin phrase
+    ([_word("กอง", 94), _word("(Tambon", 85), _word("Smart", 96), _word("ทีม", 90)], 1),  # a Latin phrase's edge
+    ([_word("(Tambon", 96), _word("Smrt", 60), _word("Team)", 96), _word("ทีม", 90)], 1),  # inside one
     ([_word("กอง", 94), _word("COVID", 95), _word("ทีม", 90)], 1),  # read with confidence
     ([_word("Tambon", 60), _word("Smart", 70), _word("Team", 60)], 0),  # a Latin line
     ([_word("กอง", 94), _word("INS.", 65, line="2"), _word("ทีม", 90)], 1),  # no Thai on its line
 ])
 def test_latin_phrases_confident_latin_and_latin_lines_are_left_alone(words, i):
     assert not ocr.suspicious(words, i)
+
+
+def test_a_strongly_doubted_word_after_a_latin_phrase_is_suspicious():
+    line = [_word("(Tambon", 96), _word("Team)", 96), _word("lagi", 70), _word("ผล", 93), _word("การ", 93)]
+    assert ocr.suspicious(line, 2)
 
 
 def test_a_thai_word_taken_for_latin_is_read_again_in_thai(form):
