@@ -1,11 +1,14 @@
-"""Read a ZIP attachment: its files come back in ``ReadResult.members`` for the caller to read.
+"""Read an archive attachment (ZIP, RAR 4/5, 7z): its files come back in ``ReadResult.members``.
 
-Nested ZIPs are opened here, down to ``limits.max_depth``, and their files flattened into the
-same ``members`` list (named ``outer_inner.zip_file.docx``). One budget covers the whole tree:
-at most ``limits.max_members`` files and ``limits.max_decompressed`` bytes inflated. Each
-member is read through a stream that stops one byte past what is left of that budget, so a
-declared size that lies cannot make us inflate more. A ZIP bomb therefore costs a bounded
-time and memory. What was not read is written in ``problems``.
+ZIP is read with zipfile, RAR and 7z with libarchive (``parsers/rar_7z.py``). Nested
+archives of any of these kinds are opened here, down to ``limits.max_depth``, and their
+files flattened into the same ``members`` list (named ``outer_inner.zip_file.docx``). One
+budget covers the whole tree: at most ``limits.max_members`` files and
+``limits.max_decompressed`` bytes inflated. Each member is read through a stream that stops
+one byte past what is left of that budget, so a declared size that lies cannot make us
+inflate more. An archive bomb therefore costs a bounded time and memory. What was not read is
+written in ``problems``; a password-protected archive or member is also a coded reason
+(``attachment.encrypted``) in ``reasons``.
 
 :func:`open_zip_checked` is the stricter check used before handing a ZIP-based document
 (DOCX, ODT) to a library: it refuses the whole file when a limit is passed.
@@ -22,7 +25,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from areaplan.parsers.errors import UnreadableAttachment
+from areaplan.core.reasons import Reason
+from areaplan.parsers import rar_7z
+from areaplan.parsers.errors import MissingTool, UnreadableAttachment
 from areaplan.parsers.mime import safe_filename
 from areaplan.parsers.types import ReadLimits, ReadResult
 
@@ -175,7 +180,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-# --------------------------------------------------------------------------- read_zip
+# --------------------------------------------------------------------------- reading archives
 
 
 def _is_plain_zip(data: bytes) -> bool:
@@ -205,8 +210,13 @@ class _Budget:
     stopped: bool = False
 
 
-class _ZipReader:
-    """Walks one archive tree, filling one ReadResult."""
+def _is_archive(data: bytes) -> bool:
+    """A file this module opens (and flattens) rather than hands back as a member."""
+    return rar_7z.archive_format(data) is not None or _is_plain_zip(data)
+
+
+class _ArchiveReader:
+    """Walks one archive tree (ZIP, RAR, 7z, nested in any order), filling one ReadResult."""
 
     def __init__(self, limits: ReadLimits, result: ReadResult):
         self.limits = limits
@@ -221,6 +231,35 @@ class _ZipReader:
 
     def problem(self, text: str) -> None:
         self.result.problems.append(text)
+
+    def encrypted(self, display: str, text: str) -> None:
+        """A password-protected archive or member: a problem, and its coded reason."""
+        self.problem(text)
+        self.result.reasons.append(Reason("attachment.encrypted", "attachment", evidence=display, detail=text))
+
+    def out_of_members(self, display: str) -> bool:
+        if self.budget.members_left > 0:
+            return False
+        self.problem(
+            f"more than {self.limits.max_members} files in the archive: {display} and the rest not read"
+        )
+        self.budget.stopped = True
+        return True
+
+    def timed_out(self, display: str) -> None:
+        self.problem(
+            f"archive reading stopped after {self.limits.max_seconds:.0f} s "
+            f"at {display}; the rest not read"
+        )
+        self.budget.stopped = True
+
+    def keep(self, display: str, data: bytes, depth: int) -> None:
+        """A member read: an archive is opened in turn, anything else is a file of the result."""
+        self.budget.bytes_left -= len(data)
+        if _is_archive(data):
+            self.nested(display, data, depth)
+        else:
+            self.add(display, data)
 
     def add(self, display: str, data: bytes) -> None:
         name = safe_filename(display, keep_dirs=True)
@@ -238,6 +277,10 @@ class _ZipReader:
     def walk(self, data: bytes, prefix: str, depth: int) -> None:
         self.seen.add(hashlib.sha256(data).hexdigest())
         what = f"archive {prefix.rstrip('/')}" if prefix else "archive"
+        fmt = rar_7z.archive_format(data)
+        if fmt is not None:
+            self.walk_libarchive(data, fmt, prefix, depth, what)
+            return
         zf = _open(data, self.limits, what)
         with zf:
             infos = zf.infolist()
@@ -256,15 +299,10 @@ class _ZipReader:
     def member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, prefix: str, depth: int) -> None:
         budget = self.budget
         display = prefix + member_name(info)
-        if budget.members_left <= 0:
-            self.problem(
-                f"more than {self.limits.max_members} files in the archive: "
-                f"{display} and the rest not read"
-            )
-            budget.stopped = True
+        if self.out_of_members(display):
             return
         if info.flag_bits & 0x1:
-            self.problem(f"{display} is password-protected: not read")
+            self.encrypted(display, f"{display} is password-protected: not read")
             return
         cap = min(budget.bytes_left, self.limits.max_bytes)
         if info.file_size > cap:
@@ -280,11 +318,7 @@ class _ZipReader:
         try:
             data = read_member(zf, info, cap, budget.deadline)
         except TimeoutError:
-            self.problem(
-                f"archive reading stopped after {self.limits.max_seconds:.0f} s "
-                f"at {display}; the rest not read"
-            )
-            budget.stopped = True
+            self.timed_out(display)
             return
         except RuntimeError as exc:  # encrypted without the flag, and similar
             self.problem(f"{display} could not be read ({exc})")
@@ -302,11 +336,69 @@ class _ZipReader:
                 f"{_mb(info.file_size)} (over {_mb(cap)}): not read (zip bomb?)"
             )
             return
-        budget.bytes_left -= len(data)
-        if _is_plain_zip(data):
-            self.nested(display, data, depth)
-        else:
-            self.add(display, data)
+        self.keep(display, data, depth)
+
+    def walk_libarchive(self, data: bytes, fmt: str, prefix: str, depth: int, what: str) -> None:
+        """A RAR or 7z archive: its files in order, within the same budget as a ZIP's."""
+        if len(data) > self.limits.max_bytes:
+            raise UnreadableAttachment(
+                f"{what} is {_mb(len(data))}, over the {_mb(self.limits.max_bytes)} limit; not opened"
+            )
+        if rar_7z.is_rar_volume(data):
+            self.problem(f"{what} is one part of a multi-volume RAR: files continued in its other "
+                         "parts are not read (ask for one archive)")
+        considered = 0
+        try:
+            with rar_7z.open_archive(data, fmt) as entries:
+                for entry in entries:
+                    if self.budget.stopped:
+                        return
+                    considered += 1
+                    if considered > self.limits.max_members:
+                        self.problem(f"{what} has more than {self.limits.max_members} files; only the first "
+                                     f"{self.limits.max_members} are considered")
+                        return
+                    self.libarchive_member(entry, prefix, depth)
+        except rar_7z.EncryptedArchive as exc:
+            self.encrypted(prefix.rstrip("/"), f"{what} is password-protected, {exc}: not read")
+        except UnreadableAttachment as exc:
+            if considered == 0:
+                raise
+            files = f"{considered} file{'s' if considered != 1 else ''}"
+            self.problem(f"{what} is {exc} after {files}: the rest not read")
+
+    def libarchive_member(self, entry: rar_7z.Entry, prefix: str, depth: int) -> None:
+        display = prefix + entry.name
+        if self.out_of_members(display):
+            return
+        if entry.encrypted:
+            self.encrypted(display, f"{display} is password-protected: not read")
+            return
+        cap = min(self.budget.bytes_left, self.limits.max_bytes)
+        if entry.size is not None and entry.size > cap:
+            self.problem(
+                f"{display} would inflate to {_mb(entry.size)}, over what the "
+                "limits leave: not read (archive bomb?)"
+            )
+            return
+        try:
+            data = entry.read(cap, self.budget.deadline)
+        except TimeoutError:
+            self.timed_out(display)
+            return
+        except rar_7z.EncryptedArchive:
+            self.encrypted(display, f"{display} is password-protected: not read")
+            return
+        if data is None:
+            self.budget.bytes_left = max(0, self.budget.bytes_left - cap)
+            self.problem(f"{display} inflates to more than {_mb(cap)}, what the limits leave: "
+                         "not read (archive bomb?)")
+            return
+        if entry.size is not None and len(data) != entry.size:  # cut short: libarchive says nothing
+            self.budget.bytes_left -= len(data)
+            self.problem(f"{display} is damaged: {len(data):,} of its {entry.size:,} bytes read: not read")
+            return
+        self.keep(display, data, depth)
 
     def nested(self, display: str, data: bytes, depth: int) -> None:
         digest = hashlib.sha256(data).hexdigest()
@@ -320,24 +412,46 @@ class _ZipReader:
             return
         try:
             self.walk(data, display + "/", depth + 1)
-        except UnreadableAttachment as exc:
+        except (UnreadableAttachment, MissingTool) as exc:
             self.problem(f"{display}: {exc}")
 
 
-def read_zip(data: bytes, limits: ReadLimits = DEFAULT_LIMITS, depth: int = 0) -> ReadResult:
-    """Read a ZIP archive: kind "zip", its files in ``members`` (nested ZIPs flattened).
-
-    ``depth`` is how deep this archive already is (0 for a mail attachment). Raises
-    UnreadableAttachment only when the archive itself cannot be opened.
-    """
-    result = ReadResult(kind="zip", method="zipfile")
+def _read_archive(data: bytes, limits: ReadLimits, depth: int, kind: str, method: str) -> ReadResult:
+    result = ReadResult(kind=kind, method=method)
     if depth > limits.max_depth:
         result.problems.append(f"archive nested deeper than {limits.max_depth} levels: not opened")
         return result
-    reader = _ZipReader(limits, result)
+    reader = _ArchiveReader(limits, result)
     reader.walk(data, "", depth)
     n = len(result.members)
     result.notes.append(f"{n} file{'s' if n != 1 else ''} taken from the archive")
     if not result.members and not result.problems:
         result.notes.append("the archive is empty")
     return result
+
+
+def read_zip(data: bytes, limits: ReadLimits = DEFAULT_LIMITS, depth: int = 0) -> ReadResult:
+    """Read a ZIP archive: kind "zip", its files in ``members`` (nested archives flattened).
+
+    ``depth`` is how deep this archive already is (0 for a mail attachment). Raises
+    UnreadableAttachment only when the archive itself cannot be opened.
+    """
+    return _read_archive(data, limits, depth, "zip", "zipfile")
+
+
+def read_rar(data: bytes, limits: ReadLimits = DEFAULT_LIMITS, depth: int = 0) -> ReadResult:
+    """Read a RAR 4 or RAR 5 archive like a ZIP: kind "rar", method "libarchive".
+
+    Raises UnreadableAttachment when the archive is damaged before its first file, MissingTool
+    when libarchive is not installed.
+    """
+    if rar_7z.archive_format(data) not in ("rar", "rar5"):
+        raise UnreadableAttachment("no RAR signature at the start of the file")
+    return _read_archive(data, limits, depth, "rar", "libarchive")
+
+
+def read_7z(data: bytes, limits: ReadLimits = DEFAULT_LIMITS, depth: int = 0) -> ReadResult:
+    """Read a 7-Zip archive like a ZIP: kind "7z", method "libarchive"."""
+    if rar_7z.archive_format(data) != "7zip":
+        raise UnreadableAttachment("no 7-Zip signature at the start of the file")
+    return _read_archive(data, limits, depth, "7z", "libarchive")

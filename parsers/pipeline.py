@@ -92,8 +92,9 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
         if len(rec.text) < len(result.text):
             rec.notes.append(f"text cut: the message's {limits.max_message_text_chars:,} characters were used up")
         text_left -= len(rec.text)
+        coded = [r.detail for r in result.reasons if r.detail]  # the reader coded these itself
         rec.reasons = [Reason("attachment.unreadable", "attachment", evidence=f"{label} ({p})", detail=p, source=label)
-                       for p in result.problems]
+                       for p in result.problems if not any(p.endswith(d) for d in coded)]
         rec.reasons += [replace(r, evidence=f"{label} ({r.evidence})" if r.evidence else label, source=label)
                         for r in result.reasons]
         rec.cell_forms = list(result.cell_forms)

@@ -48,6 +48,9 @@ LABELS = {
     "rtf": "RTF document",
     "image": "image",
     "zip": "ZIP archive",
+    "rar": "RAR archive",
+    "7z": "7-Zip archive",
+    "tnef": "Outlook winmail.dat (TNEF)",
     "text": "text file",
     "html": "HTML file",
     "email": "attached e-mail",
@@ -58,10 +61,7 @@ _NOT_READ_DOCUMENTS = {
     "pptx": "presentation not read (PowerPoint)",
     "ppt": "presentation not read (PowerPoint 97-2003)",
     "odp": "presentation not read (OpenDocument)",
-    "rar": "RAR archive not opened (no RAR reader)",
-    "7z": "7-Zip archive not opened (no 7-Zip reader)",
     "gzip": "gzip/tar archive not opened",
-    "tnef": "Outlook winmail.dat (TNEF) not read; ask the sender to send plain attachments",
     "msg": "Outlook .msg file not read; ask for it as an attached e-mail (.eml) or PDF",
     "encrypted": "password-protected Office document; ask for an unprotected copy",
     "smime": "encrypted S/MIME content (smime.p7m) cannot be read",
@@ -360,6 +360,24 @@ def _read_zip(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int
     return read_zip(data, limits, depth)
 
 
+def _read_rar(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.archive import read_rar
+
+    return read_rar(data, limits, depth)
+
+
+def _read_7z(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.archive import read_7z
+
+    return read_7z(data, limits, depth)
+
+
+def _read_tnef(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.tnef import read_tnef
+
+    return read_tnef(data, limits)
+
+
 Reader = Callable[[bytes, str, str, ReadLimits, int], ReadResult]
 
 READERS: dict[str, Reader] = {
@@ -374,6 +392,9 @@ READERS: dict[str, Reader] = {
     "csv": _read_csv,
     "image": _read_image,
     "zip": _read_zip,
+    "rar": _read_rar,
+    "7z": _read_7z,
+    "tnef": _read_tnef,
     "text": _read_text,
     "html": _read_html,
     "email": _read_email,
