@@ -272,8 +272,8 @@ def forwarded_origins_and_submission_images(db: sqlite_utils.Database) -> None:
     run_script(
         db,
         """
-        -- "" the mail itself, "1" its first attached message/rfc822, "1.2" one inside that, "i1" a
-        -- mail pasted into the body after a forward marker (AttachmentRecord.origin).
+        -- "" the mail itself, "1" its first attached message/rfc822, "1.2" one inside that
+        -- (AttachmentRecord.origin).
         ALTER TABLE attachments ADD COLUMN origin TEXT NOT NULL DEFAULT '';
         -- The pictures each submission counts (its image_count); a picture of a several-form
         -- message that could not be tied to one form is on none (reason images.unassigned).

@@ -71,8 +71,8 @@ class AttachmentRecord:
     reasons: list[Reason] = field(default_factory=list)  # the problems as coded reasons
     parent: int | None = None  # part_index of the archive (or forwarded part) it was found in
     # The forwarded message it came in (its pictures too): "" the mail itself, "1" the mail's
-    # first attached message/rfc822 part, "1.2" the second one inside that, "i1" the first
-    # forwarded block typed into the body. Archive members keep their archive's.
+    # first attached message/rfc822 part, "1.2" the second one inside that. Archive members
+    # keep their archive's. (Mails pasted into the body, "i1", "i2", carry no files.)
     origin: str = ""
     # Several forms in one file (e.g. one per spreadsheet sheet): each is its own text, read as
     # its own form. Empty: ``text`` is searched for one or more forms.
