@@ -53,6 +53,7 @@ LABELS = {
     "tar": "tar archive",
     "gzip": "gzip/bzip2/xz compressed file",
     "tnef": "Outlook winmail.dat (TNEF)",
+    "msg": "Outlook .msg message",
     "text": "text file",
     "html": "HTML file",
     "email": "attached e-mail",
@@ -63,7 +64,6 @@ _NOT_READ_DOCUMENTS = {
     "pptx": "presentation not read (PowerPoint)",
     "ppt": "presentation not read (PowerPoint 97-2003)",
     "odp": "presentation not read (OpenDocument)",
-    "msg": "Outlook .msg file not read; ask for it as an attached e-mail (.eml) or PDF",
     "encrypted": "password-protected Office document; ask for an unprotected copy",
     "smime": "encrypted S/MIME content (smime.p7m) cannot be read",
     "hwp": "Hangul word-processor file not read",
@@ -406,6 +406,12 @@ def _read_tar(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int
     return read_tar(data, name, limits, depth)
 
 
+def _read_msg(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.outlook_msg import read_msg
+
+    return read_msg(data, limits)
+
+
 def _read_tnef(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
     from areaplan.parsers.tnef import read_tnef
 
@@ -431,6 +437,7 @@ READERS: dict[str, Reader] = {
     "tar": _read_tar,
     "gzip": _read_tar,
     "tnef": _read_tnef,
+    "msg": _read_msg,
     "text": _read_text,
     "html": _read_html,
     "email": _read_email,
