@@ -169,6 +169,7 @@ def test_a_damaged_single_gzip_file_keeps_nothing(damage):
     result = read_attachment("แบบรายงาน.txt.gz", "application/gzip", bytes(data))
     assert result.kind == "gzip" and result.members == []
     assert any("damaged" in p for p in result.problems), result.problems
+    assert not any("after 1 file" in p for p in result.problems)  # one file: not "the rest not read"
 
 
 def test_a_file_named_tar_gz_that_is_not_one_says_so():
