@@ -2,6 +2,13 @@
 
     nice python bench/bench_ocr.py                 # CER per page and class, time per page
     nice python bench/bench_ocr.py --morning 20    # 20 messages, 60 photos, parsed by `areaplan reparse`
+    nice python bench/bench_ocr.py --real          # real government pages (TH Sarabun), real scan
+
+``--real``: the PDFs of tests/data/real-docs rendered at 300 dpi with their own embedded fonts
+(TH SarabunIT๙, TH SarabunPSK: what provinces print) and then scanned/photographed as below,
+plus the real 300 dpi scan (ScandAll, 1-bit) as it is and degraded; reference: the "first
+lines" of their SOURCES.md, each line scored against its best-matching stretch of the OCR
+text (whitespace removed), so the rest of the page costs nothing.
 
 Pages are rendered by tests/ocr_pages.py (the role-model form filled in, and a government
 memo with a ruled table; TLWG fonts: Laksaman ~ TH Sarabun New, Garuda, Loma, Kinnari), then
@@ -38,7 +45,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import numpy as np  # noqa: E402
 import ocr_pages  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
@@ -189,15 +198,66 @@ def morning_bench(n_messages: int, documents_every: int) -> None:
     print(f"store: {db}")
 
 
+REAL_PAGES = (  # file, pages whose text the reference lines come from
+    ("spm-order-361-2562_word2019_thsarabunit9.pdf", (0,)),
+    ("spm-order-302-2555_pdfmaker10_thsarabunpsk_pua.pdf", (0,)),
+    ("spm-order-215-2560_scanned_no-text.pdf", (0,)),
+    ("inspection-plan-2563_word-pages_tables_48p.pdf", (1,)),
+)
+
+
+def real_bench() -> None:
+    import bench_textlayer as tl
+    import pypdfium2
+    from PIL import Image
+
+    print(f"{'document':<46} {'class':<11} {'ref':>5} {'bare':>7} {'bare+am':>8} {'areaplan':>9} {'cpu ratio':>9} {'net':>3}")
+    totals: dict[str, list[int]] = {c: [0, 0, 0, 0] for c in CLASSES}
+    cpu_totals = {c: [0.0, 0.0] for c in CLASSES}
+    for k, (name, pages) in enumerate(REAL_PAGES):
+        reference = tl.reference_lines(name)
+        if "inspection-plan" in name:  # the cover's captions are on page 1: keep page 2's lines
+            reference = "\n".join(reference.splitlines()[5:])
+        ref_lines = [canon(line) for line in reference.splitlines() if canon(line)]
+        n_ref = sum(map(len, ref_lines))
+        pdf = pypdfium2.PdfDocument((tl.DOCS / name).read_bytes())
+        for i in pages:
+            grey = pdf[i].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+            page = ocr_pages.Page(name, Image.fromarray(np.asarray(grey)), reference, 300)
+            for c, cls in enumerate(CLASSES):
+                data = picture(page, cls, seed=100 * k + c)
+                b_text, _, b_cpu = bare(data)
+                c0 = cpu()
+                ours = ocr.ocr_page(data, time.monotonic() + 300)
+                o_cpu = cpu() - c0
+                errs = [sum(tl._stretch_errors(line, canon(t)) for line in ref_lines)
+                        for t in (b_text, ocr.compose(b_text), ours.text)]
+                for j, e in enumerate(errs):
+                    totals[cls][j] += e
+                totals[cls][3] += n_ref
+                cpu_totals[cls][0] += b_cpu
+                cpu_totals[cls][1] += o_cpu
+                print(f"{name[:46]:<46} {cls:<11} {n_ref:5d} {errs[0] / n_ref:7.2%} {errs[1] / n_ref:8.2%} "
+                      f"{errs[2] / n_ref:9.2%} {o_cpu / b_cpu:8.1f}x {'yes' if ours.safety_net else 'no':>3}", flush=True)
+    print("\noverall CER per class on the reference lines")
+    for cls in CLASSES:
+        b, am, o, n = totals[cls]
+        print(f"{cls:<11} bare {b / n:6.2%}  bare+am {am / n:6.2%}  areaplan {o / n:6.2%}  "
+              f"cpu areaplan/bare {cpu_totals[cls][1] / cpu_totals[cls][0]:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=len(PAGES), help="how many of the page templates")
     ap.add_argument("--morning", type=int, default=0, metavar="N", help="time N messages x 3 photos instead")
+    ap.add_argument("--real", action="store_true", help="real government pages instead (tests/data/real-docs)")
     ap.add_argument("--documents-every", type=int, default=10, help="one photo in this many is a page")
     args = ap.parse_args()
     if ocr.tesseract_path() is None:
         sys.exit("needs tesseract with Thai: apt-get install tesseract-ocr tesseract-ocr-tha")
-    if args.morning:
+    if args.real:
+        real_bench()
+    elif args.morning:
         morning_bench(args.morning, args.documents_every)
     else:
         pages_bench(args.pages)

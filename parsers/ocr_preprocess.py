@@ -37,6 +37,7 @@ TARGET_LINE_PX = 70  # text row pitch tesseract's Thai model reads best (measure
 MIN_LINE_PX = 32  # below this pitch (small text: a 96 dpi screenshot) the page is upscaled
 MAX_LINE_PX = 160  # above it (a poster-size page) reduced
 MAX_UPSCALE = 2.0
+TALLEST_TEXT_ROW = 2.5  # a band of ink taller than this many typical rows is not a text row
 
 
 def opencv():
@@ -252,7 +253,9 @@ def line_pitch(grey: np.ndarray) -> float | None:
 
 def text_bands(grey: np.ndarray) -> list[tuple[int, int, int]]:
     """The page's text rows as (top, bottom, ink pixels), found on a half-size binary copy
-    (:func:`text_rows`); a row of specks under a third of the typical row's ink is left out.
+    (:func:`text_rows`); a row of specks under a third of the typical row's ink is left out,
+    and so is a band taller than :data:`TALLEST_TEXT_ROW` typical rows (the Garuda emblem of
+    an order, a signature, a stamp, a photo: ink that is not a line of text).
 
     :mod:`parsers.ocr` checks a reading against them: a row with ink that no line of the
     reading covers is text tesseract lost.
@@ -266,7 +269,8 @@ def text_bands(grey: np.ndarray) -> list[tuple[int, int, int]]:
     if not bands:
         return []
     typical = float(np.median([b[2] for b in bands]))
-    return [b for b in bands if b[2] >= typical / 3]
+    height = float(np.median([e - s for s, e, _ in bands]))
+    return [b for b in bands if b[2] >= typical / 3 and b[1] - b[0] <= TALLEST_TEXT_ROW * height]
 
 
 def scale_for_ocr(grey: np.ndarray, pitch: float | None) -> tuple[np.ndarray, float]:

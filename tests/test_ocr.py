@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+import numpy as np
 import ocr_pages
 import pytest
 
@@ -181,6 +182,22 @@ def test_a_reading_that_leaves_rows_of_text_unread_is_not_sound(form):
     upper = ocr.read("upper half", ocr._png(half), 6, deadline)
     assert ocr.coverage(whole, bands) >= ocr.SOUND_COVERAGE and ocr.sound(whole, ocr.coverage(whole, bands))
     assert ocr.coverage(upper, bands) < 0.7 and not ocr.sound(upper, ocr.coverage(upper, bands))
+
+
+def test_an_emblem_or_a_signature_is_not_a_text_row_the_reading_must_cover(form):
+    """An order's Garuda emblem or a signature is a tall band of ink no OCR line covers: it must
+    not count as text lost (else every real order would pay for the safety net)."""
+    from PIL import ImageDraw
+
+    page = form.image.copy()
+    draw = ImageDraw.Draw(page)
+    rows = ocr.prep.text_bands(np.asarray(form.image))
+    row_height = int(np.median([e - s for s, e, _ in rows]))
+    top = rows[-1][1] + 3 * row_height  # under the last line: blank paper before
+    draw.ellipse((page.width // 2 - 150, top, page.width // 2 + 150, top + 5 * row_height), fill=0)
+    bands = ocr.prep.text_bands(np.asarray(page))
+    assert len(bands) == len(rows)  # every text row, and not the emblem
+    assert all(e <= top for _, e, _ in bands)
 
 
 def test_with_the_safety_net_bare_tesseract_is_a_candidate_and_the_best_scored_reading_is_kept(photographed):
