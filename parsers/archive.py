@@ -1,6 +1,8 @@
-"""Read an archive attachment (ZIP, RAR 4/5, 7z): its files come back in ``ReadResult.members``.
+"""Read an archive attachment (ZIP, RAR 4/5, 7z, tar, gzip): its files come back in ``ReadResult.members``.
 
-ZIP is read with zipfile, RAR and 7z with libarchive (``parsers/rar_7z.py``). Nested
+ZIP is read with zipfile; RAR, 7z, tar (plain, .tar.gz/.tgz, .tar.bz2, .tar.xz) and a single
+gzip/bzip2/xz file (``แบบรายงาน.docx.gz``, one member named without the ``.gz``) with
+libarchive (``parsers/rar_7z.py``). Nested
 archives of any of these kinds are opened here, down to ``limits.max_depth``, and their
 files flattened into the same ``members`` list (named ``outer_inner.zip_file.docx``). One
 budget covers the whole tree: at most ``limits.max_members`` files and
@@ -212,13 +214,46 @@ class _Budget:
 
 def _is_archive(data: bytes) -> bool:
     """A file this module opens (and flattens) rather than hands back as a member."""
-    return rar_7z.archive_format(data) is not None or _is_plain_zip(data)
+    return rar_7z.container_format(data) is not None or _is_plain_zip(data)
+
+
+_COMPRESSED_SUFFIXES = {".gz": "", ".gzip": "", ".bz2": "", ".xz": "", ".tgz": ".tar", ".tbz2": ".tar",
+                        ".tbz": ".tar", ".txz": ".tar"}
+
+
+def uncompressed_name(name: str) -> str:
+    """The name of the file inside a single compressed file: ``แบบรายงาน.docx.gz`` -> ``แบบรายงาน.docx``."""
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and "/" not in ext and "." + ext.lower() in _COMPRESSED_SUFFIXES:
+        return stem + _COMPRESSED_SUFFIXES["." + ext.lower()]
+    return name or "file"
+
+
+def _gzip_crc_mismatch(compressed: bytes, inflated: bytes) -> bool:
+    """libarchive does not check gzip's CRC32: a single .gz whose trailer disagrees is damaged.
+
+    The trailer covers the last gzip member only, so a disagreement is confirmed by Python's
+    gzip module (which checks every member) reading no more than what libarchive gave.
+    """
+    import gzip
+
+    if len(compressed) < 18:
+        return True
+    crc, size = struct.unpack("<II", compressed[-8:])
+    if crc == zlib.crc32(inflated) and size == len(inflated) & 0xFFFFFFFF:
+        return False
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(compressed)) as stream:
+            stream.read(len(inflated) + 1)
+    except (OSError, EOFError, zlib.error):
+        return True
+    return False
 
 
 class _ArchiveReader:
     """Walks one archive tree (ZIP, RAR, 7z, nested in any order), filling one ReadResult."""
 
-    def __init__(self, limits: ReadLimits, result: ReadResult):
+    def __init__(self, limits: ReadLimits, result: ReadResult, name: str = ""):
         self.limits = limits
         self.result = result
         self.budget = _Budget(
@@ -228,6 +263,7 @@ class _ArchiveReader:
         )
         self.seen: set[str] = set()
         self.names: set[str] = set()
+        self.name = name  # the attachment's own name: a single compressed file's member is named from it
 
     def problem(self, text: str) -> None:
         self.result.problems.append(text)
@@ -277,9 +313,9 @@ class _ArchiveReader:
     def walk(self, data: bytes, prefix: str, depth: int) -> None:
         self.seen.add(hashlib.sha256(data).hexdigest())
         what = f"archive {prefix.rstrip('/')}" if prefix else "archive"
-        fmt = rar_7z.archive_format(data)
-        if fmt is not None:
-            self.walk_libarchive(data, fmt, prefix, depth, what)
+        container = rar_7z.container_format(data)
+        if container is not None:
+            self.walk_libarchive(data, container, prefix, depth, what)
             return
         zf = _open(data, self.limits, what)
         with zf:
@@ -338,8 +374,12 @@ class _ArchiveReader:
             return
         self.keep(display, data, depth)
 
-    def walk_libarchive(self, data: bytes, fmt: str, prefix: str, depth: int, what: str) -> None:
-        """A RAR or 7z archive: its files in order, within the same budget as a ZIP's."""
+    def walk_libarchive(
+        self, data: bytes, container: tuple[str, str], prefix: str, depth: int, what: str
+    ) -> None:
+        """A RAR, 7z or tar archive (or one compressed file): its files in order, within the
+        same budget as a ZIP's."""
+        fmt, filter_name = container
         if len(data) > self.limits.max_bytes:
             raise UnreadableAttachment(
                 f"{what} is {_mb(len(data))}, over the {_mb(self.limits.max_bytes)} limit; not opened"
@@ -349,7 +389,7 @@ class _ArchiveReader:
                          "parts are not read (ask for one archive)")
         considered = 0
         try:
-            with rar_7z.open_archive(data, fmt) as entries:
+            with rar_7z.open_archive(data, fmt, filter_name) as entries:
                 for entry in entries:
                     if self.budget.stopped:
                         return
@@ -358,17 +398,24 @@ class _ArchiveReader:
                         self.problem(f"{what} has more than {self.limits.max_members} files; only the first "
                                      f"{self.limits.max_members} are considered")
                         return
-                    self.libarchive_member(entry, prefix, depth)
+                    if fmt == "raw":  # one compressed file: named after the file itself
+                        self.libarchive_member(entry, "", depth, uncompressed_name(prefix.rstrip("/") or self.name),
+                                               check_gzip=data if filter_name == "gzip" else None)
+                    else:
+                        self.libarchive_member(entry, prefix, depth)
         except rar_7z.EncryptedArchive as exc:
             self.encrypted(prefix.rstrip("/"), f"{what} is password-protected, {exc}: not read")
         except UnreadableAttachment as exc:
-            if considered == 0:
+            if considered == 0 or fmt == "raw":  # a single compressed file: nothing kept
                 raise
             files = f"{considered} file{'s' if considered != 1 else ''}"
             self.problem(f"{what} is {exc} after {files}: the rest not read")
 
-    def libarchive_member(self, entry: rar_7z.Entry, prefix: str, depth: int) -> None:
-        display = prefix + entry.name
+    def libarchive_member(
+        self, entry: rar_7z.Entry, prefix: str, depth: int, display: str | None = None,
+        check_gzip: bytes | None = None,
+    ) -> None:
+        display = display or prefix + entry.name
         if self.out_of_members(display):
             return
         if entry.encrypted:
@@ -398,6 +445,9 @@ class _ArchiveReader:
             self.budget.bytes_left -= len(data)
             self.problem(f"{display} is damaged: {len(data):,} of its {entry.size:,} bytes read: not read")
             return
+        if check_gzip is not None and _gzip_crc_mismatch(check_gzip, data):
+            self.budget.bytes_left -= len(data)
+            raise UnreadableAttachment("damaged (its gzip checksum does not match its content)")
         self.keep(display, data, depth)
 
     def nested(self, display: str, data: bytes, depth: int) -> None:
@@ -416,12 +466,14 @@ class _ArchiveReader:
             self.problem(f"{display}: {exc}")
 
 
-def _read_archive(data: bytes, limits: ReadLimits, depth: int, kind: str, method: str) -> ReadResult:
+def _read_archive(
+    data: bytes, limits: ReadLimits, depth: int, kind: str, method: str, name: str = ""
+) -> ReadResult:
     result = ReadResult(kind=kind, method=method)
     if depth > limits.max_depth:
         result.problems.append(f"archive nested deeper than {limits.max_depth} levels: not opened")
         return result
-    reader = _ArchiveReader(limits, result)
+    reader = _ArchiveReader(limits, result, name)
     reader.walk(data, "", depth)
     n = len(result.members)
     result.notes.append(f"{n} file{'s' if n != 1 else ''} taken from the archive")
@@ -455,3 +507,17 @@ def read_7z(data: bytes, limits: ReadLimits = DEFAULT_LIMITS, depth: int = 0) ->
     if rar_7z.archive_format(data) != "7zip":
         raise UnreadableAttachment("no 7-Zip signature at the start of the file")
     return _read_archive(data, limits, depth, "7z", "libarchive")
+
+
+def read_tar(data: bytes, name: str = "", limits: ReadLimits = DEFAULT_LIMITS, depth: int = 0) -> ReadResult:
+    """Read a tar (plain, gzip, bzip2 or xz) like a ZIP: kind "tar", method "libarchive".
+
+    A single compressed file (``แบบรายงาน.docx.gz``, .bz2, .xz) is kind "gzip": one member,
+    ``name`` without its ``.gz``. Raises UnreadableAttachment when the file is damaged before its
+    first member, MissingTool when libarchive is not installed.
+    """
+    container = rar_7z.container_format(data)
+    if container is None or container[0] not in ("tar", "raw"):
+        raise UnreadableAttachment("no tar, gzip, bzip2 or xz signature at the start of the file")
+    kind = "tar" if container[0] == "tar" else "gzip"
+    return _read_archive(data, limits, depth, kind, "libarchive", name)

@@ -1,4 +1,8 @@
-"""RAR (4 and 5) and 7-Zip archives through libarchive: open one, stream its files one at a time.
+"""RAR (4 and 5), 7-Zip and tar archives through libarchive: open one, stream its files one at a time.
+
+tar comes plain or compressed (gzip ``.tar.gz``/``.tgz``, bzip2 ``.tar.bz2``, xz ``.tar.xz``),
+and a single compressed file (``แบบรายงาน.docx.gz``) is opened as libarchive's "raw" format:
+one file, of unknown size until read.
 
 libarchive (Debian's ``libarchive13``, through the PyPI package ``libarchive-c``) reads RAR 4,
 RAR 5 and 7z, stored or compressed, solid or not. It does not decrypt: a password-protected
@@ -25,6 +29,7 @@ __all__ = [
     "EncryptedArchive",
     "Entry",
     "archive_format",
+    "container_format",
     "decode_name",
     "is_rar_volume",
     "open_archive",
@@ -37,6 +42,10 @@ _MAGIC = (
     (b"7z\xbc\xaf\x27\x1c", "7zip"),
 )
 _BLOCK = 256 * 1024
+# Compression that libarchive undoes before reading the format (its "filter").
+_FILTERS = ((b"\x1f\x8b", "gzip"), (b"\xfd7zXZ\x00", "xz"))
+_BZIP2_BLOCKS = (b"\x31\x41\x59\x26\x53\x59", b"\x17\x72\x45\x38\x50\x90")  # first block, end
+_TAR_HEAD = 512
 
 
 class EncryptedArchive(UnreadableAttachment):
@@ -51,13 +60,61 @@ def archive_format(data: bytes) -> str | None:
     return None
 
 
+def _filter(data: bytes) -> str | None:
+    """"gzip", "bzip2" or "xz" from the magic bytes, else None."""
+    for magic, name in _FILTERS:
+        if data.startswith(magic):
+            return name
+    if data[:3] == b"BZh" and data[3:4] in b"123456789" and len(data) >= 10 and data[4:10] in _BZIP2_BLOCKS:
+        return "bzip2"
+    return None
+
+
+def _inflated_head(data: bytes, filter_name: str) -> bytes:
+    """The first 512 bytes once decompressed (Python's zlib, bz2, lzma); b"" when it cannot start."""
+    import bz2
+    import lzma
+    import zlib
+
+    try:
+        if filter_name == "gzip":
+            return zlib.decompressobj(wbits=31).decompress(data[:65536], _TAR_HEAD)
+        if filter_name == "bzip2":
+            return bz2.BZ2Decompressor().decompress(data[:65536], _TAR_HEAD)
+        return lzma.LZMADecompressor().decompress(data[:65536], _TAR_HEAD)
+    except (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError):
+        return b""
+
+
+def _is_tar(head: bytes) -> bool:
+    """A tar header: "ustar" at offset 257 (POSIX ustar/pax and GNU tar both write it)."""
+    return head[257:262] == b"ustar"
+
+
+def container_format(data: bytes) -> tuple[str, str] | None:
+    """(libarchive format, filter) for what libarchive opens here, else None.
+
+    ("rar" | "rar5" | "7zip", "none"); ("tar", "none" | "gzip" | "bzip2" | "xz") for a tar,
+    plain or compressed; ("raw", "gzip" | "bzip2" | "xz") for one compressed file.
+    """
+    fmt = archive_format(data)
+    if fmt is not None:
+        return fmt, "none"
+    if _is_tar(data[:_TAR_HEAD]):
+        return "tar", "none"
+    filter_name = _filter(data)
+    if filter_name is None:
+        return None
+    return ("tar" if _is_tar(_inflated_head(data, filter_name)) else "raw"), filter_name
+
+
 def _libarchive() -> Any:
     """The libarchive-c module, or MissingTool when it or the C library is not installed."""
     try:
         import libarchive
         import libarchive.ffi  # noqa: F401 - loads the C library
     except (ImportError, OSError, AttributeError) as exc:
-        raise MissingTool("libarchive", "libarchive13", "a RAR or 7-Zip archive") from exc
+        raise MissingTool("libarchive", "libarchive13", "a RAR, 7-Zip, tar or gzip archive") from exc
     return libarchive
 
 
@@ -225,8 +282,9 @@ def _entries(lib: Any, archive: Any, rar5_encrypted: frozenset[str]) -> Iterator
 
 
 @contextmanager
-def open_archive(data: bytes, fmt: str) -> Iterator[Iterator[Entry]]:
-    """The regular files of a RAR/7z archive, in order, each to be read before the next.
+def open_archive(data: bytes, fmt: str, filter_name: str = "none") -> Iterator[Iterator[Entry]]:
+    """The regular files of a RAR/7z/tar archive (or the one file of "raw"), in order, each to
+    be read before the next.
 
     Raises EncryptedArchive when the names themselves are encrypted, UnreadableAttachment
     when the archive is damaged (on opening, or on reaching the damage while iterating),
@@ -235,7 +293,7 @@ def open_archive(data: bytes, fmt: str) -> Iterator[Iterator[Entry]]:
     lib = _libarchive()
     rar5_encrypted = rar5_encrypted_names(data) if fmt == "rar5" else frozenset()
     try:
-        with lib.memory_reader(data, format_name=fmt, filter_name="none") as archive:
+        with lib.memory_reader(data, format_name=fmt, filter_name=filter_name) as archive:
             yield _entries(lib, archive, rar5_encrypted)
     except lib.ArchiveError as exc:
         message = _message(exc)

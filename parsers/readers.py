@@ -50,7 +50,10 @@ LABELS = {
     "zip": "ZIP archive",
     "rar": "RAR archive",
     "7z": "7-Zip archive",
+    "tar": "tar archive",
+    "gzip": "gzip/bzip2/xz compressed file",
     "tnef": "Outlook winmail.dat (TNEF)",
+    "msg": "Outlook .msg message",
     "text": "text file",
     "html": "HTML file",
     "email": "attached e-mail",
@@ -61,8 +64,6 @@ _NOT_READ_DOCUMENTS = {
     "pptx": "presentation not read (PowerPoint)",
     "ppt": "presentation not read (PowerPoint 97-2003)",
     "odp": "presentation not read (OpenDocument)",
-    "gzip": "gzip/tar archive not opened",
-    "msg": "Outlook .msg file not read; ask for it as an attached e-mail (.eml) or PDF",
     "encrypted": "password-protected Office document; ask for an unprotected copy",
     "smime": "encrypted S/MIME content (smime.p7m) cannot be read",
     "hwp": "Hangul word-processor file not read",
@@ -113,7 +114,14 @@ _EXTENSIONS = {
     ".rar": "rar",
     ".7z": "7z",
     ".gz": "gzip",
-    ".tgz": "gzip",
+    ".gzip": "gzip",
+    ".bz2": "gzip",
+    ".xz": "gzip",
+    ".tar": "tar",
+    ".tgz": "tar",
+    ".tbz": "tar",
+    ".tbz2": "tar",
+    ".txz": "tar",
     ".msg": "msg",
     ".p7m": "smime",
     ".hwp": "hwp",
@@ -151,6 +159,12 @@ _CONTENT_TYPES = {
     "application/vnd.rar": "rar",
     "application/x-7z-compressed": "7z",
     "application/gzip": "gzip",
+    "application/x-gzip": "gzip",
+    "application/x-bzip2": "gzip",
+    "application/x-xz": "gzip",
+    "application/x-tar": "tar",
+    "application/x-gtar": "tar",
+    "application/x-compressed-tar": "tar",
 }
 
 
@@ -187,8 +201,20 @@ def _zip_kind(data: bytes) -> str:
     return "zip"
 
 
+def _container_kind(data: bytes) -> str | None:
+    """"tar" for a tar (plain or compressed), "gzip" for one gzip/bzip2/xz-compressed file."""
+    from areaplan.parsers.rar_7z import container_format
+
+    container = container_format(data)
+    if container is None or container[0] not in ("tar", "raw"):
+        return None
+    return "tar" if container[0] == "tar" else "gzip"
+
+
 def _magic_kind(data: bytes) -> str | None:
     head = data[:16]
+    if data[257:262] == b"ustar":  # before the PDF check: a tar's first file starts at 512
+        return "tar"
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
@@ -208,8 +234,10 @@ def _magic_kind(data: bytes) -> str | None:
         return "rar"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z"
-    if head.startswith(b"\x1f\x8b"):
-        return "gzip"
+    if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
+        kind = _container_kind(data)
+        if kind:
+            return kind
     if head.startswith(b"\x78\x9f\x3e\x22"):
         return "tnef"
     return None
@@ -372,6 +400,18 @@ def _read_7z(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int)
     return read_7z(data, limits, depth)
 
 
+def _read_tar(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.archive import read_tar
+
+    return read_tar(data, name, limits, depth)
+
+
+def _read_msg(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
+    from areaplan.parsers.outlook_msg import read_msg
+
+    return read_msg(data, limits)
+
+
 def _read_tnef(data: bytes, name: str, ctype: str, limits: ReadLimits, depth: int) -> ReadResult:
     from areaplan.parsers.tnef import read_tnef
 
@@ -394,7 +434,10 @@ READERS: dict[str, Reader] = {
     "zip": _read_zip,
     "rar": _read_rar,
     "7z": _read_7z,
+    "tar": _read_tar,
+    "gzip": _read_tar,
     "tnef": _read_tnef,
+    "msg": _read_msg,
     "text": _read_text,
     "html": _read_html,
     "email": _read_email,
