@@ -171,15 +171,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
     if raw.isascii():
         return info.filename
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    thai = raw.decode("cp874", "replace")
-    high = [c for c in thai if ord(c) > 0x7F]
-    if "\ufffd" not in thai and sum("\u0e00" <= c <= "\u0e7f" for c in high) >= 0.8 * len(high):
-        return thai
-    return info.filename
+    return rar_7z.decode_name(raw, fallback=info.filename)
 
 
 # --------------------------------------------------------------------------- reading archives

@@ -129,8 +129,10 @@ def _flag_function(lib: Any, name: str) -> Any:
 # --------------------------------------------------------------------------- names
 
 
-def decode_name(raw: bytes) -> str:
-    """A file name libarchive could not convert: UTF-8, else Thai cp874 (RAR 4 from Thai Windows)."""
+def decode_name(raw: bytes, fallback: str | None = None) -> str:
+    """A file name stored as bytes without its encoding (libarchive could not convert it, a ZIP
+    without the UTF-8 flag): UTF-8, else Thai cp874 (Thai Windows), else ``fallback`` (UTF-8
+    with replacement characters when None)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -139,7 +141,7 @@ def decode_name(raw: bytes) -> str:
     high = [c for c in thai if ord(c) > 0x7F]
     if "\ufffd" not in thai and sum("\u0e00" <= c <= "\u0e7f" for c in high) >= 0.8 * len(high):
         return thai
-    return raw.decode("utf-8", "replace")
+    return raw.decode("utf-8", "replace") if fallback is None else fallback
 
 
 def _vint(data: bytes, pos: int) -> tuple[int, int]:
