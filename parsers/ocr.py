@@ -289,6 +289,9 @@ def prepare(grey: np.ndarray, deadline: float, steps: list[str]) -> tuple[np.nda
             grey = prep.quarter_turns(grey, turns)
             steps.append(f"turned {90 * turns}°")
     grey = prep.flatten(grey)
+    grey, specks = prep.despeckle(grey)
+    if specks:
+        steps.append(f"{specks} specks removed")
     angle = prep.skew_angle(grey)
     if abs(angle) >= 0.1:
         grey = prep.rotate(grey, angle)
@@ -410,11 +413,13 @@ def suspicious(words: tuple[Word, ...] | list[Word], i: int) -> bool:
     Latin letters or symbols (``fl`` for ที่, ``INS.`` for โทร., ``@`` for ๑): no Thai letter,
     some Latin letter or symbol, in a line with Thai, and tesseract doubts it (confidence under
     :data:`REREAD_BELOW`, or symbols only; beside one Latin word, under
-    :data:`REREAD_BESIDE_LATIN_BELOW`). Words inside Latin phrases (Tambon Smart Team: confident Latin
+    :data:`REREAD_BESIDE_LATIN_BELOW`). Latin words of five letters or more, words inside Latin phrases (Tambon Smart Team: confident Latin
     words on both sides), words read with confidence and Latin lines are left alone."""
     word = words[i]
     if _THAI_LETTER.search(word.text) or not _LATIN_OR_SYMBOL.search(word.text):
         return False
+    if re.search("[A-Za-z]{5,}", word.text):
+        return False  # a Latin word of five letters or more is a word (Tambon, Smart): junk is short
     line = [w for w in words if w.line == word.line]
     if sum(1 for w in line if _THAI_LETTER.search(w.text)) < 2:
         return False

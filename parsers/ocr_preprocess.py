@@ -37,6 +37,7 @@ TARGET_LINE_PX = 70  # text row pitch tesseract's Thai model reads best (measure
 MIN_LINE_PX = 32  # below this pitch (small text: a 96 dpi screenshot) the page is upscaled
 MAX_LINE_PX = 160  # above it (a poster-size page) reduced
 MAX_UPSCALE = 2.0
+MIN_SPECKS = 1000  # fewer specks than this: the page is left as it is
 TALLEST_TEXT_ROW = 2.5  # a band of ink taller than this many typical rows is not a text row
 
 
@@ -191,6 +192,33 @@ def flatten(grey: np.ndarray) -> np.ndarray:
     bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
     bg = np.maximum(cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR), 1)
     return cv2.divide(grey, bg, scale=255)  # uint8 all the way: no float copy of a large page
+
+
+def despeckle(grey: np.ndarray) -> tuple[np.ndarray, int]:
+    """Salt-and-pepper specks of a dusty or noisy scan whited out; (image, specks removed).
+
+    A speck is a dark component of at most (letter height / 8)² pixels (letter height: the
+    median height of the page's components 8 px or taller), far smaller than a tone mark or a
+    full stop of the same text. A page with fewer than :data:`MIN_SPECKS` of them is left as
+    it is (a clean page; its few dots may be text)."""
+    cv2 = opencv()
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= MIN_SPECKS:
+        return grey, 0
+    heights, areas = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    letters = heights[heights >= 8]
+    if len(letters) < 50:
+        return grey, 0
+    limit = max(4.0, (float(np.median(letters)) / 8) ** 2)
+    speck = np.zeros(n, dtype=bool)
+    speck[1:] = areas <= limit
+    count = int(speck.sum())
+    if count < MIN_SPECKS:
+        return grey, 0
+    out = grey.copy()
+    out[speck[labels]] = 255
+    return out, count
 
 
 def skew_angle(grey: np.ndarray, max_degrees: float = 6.0) -> float:

@@ -7,7 +7,8 @@ was drawn, not what a reader made of it. Used by ``tests/test_ocr.py`` and
 * :func:`form_page` - the role-model report form (แบบฟอร์มการคัดเลือกอำเภอต้นแบบ) filled in,
   answers typed over dotted leaders; :func:`memo_page` - a บันทึกข้อความ-style memo with a
   header rule, dotted label leaders, Thai-digit dates and a ruled table.
-* :func:`clean_scan` (300 dpi PNG), :func:`office_scan` (200 dpi, skew, noise, JPEG q50),
+* :func:`clean_scan` (300 dpi PNG), :func:`speckled_scan` (the same with dust specks),
+  :func:`office_scan` (200 dpi, skew, noise, JPEG q50),
   :func:`phone_photo` (page on a table: perspective, shadow, blur, optional quarter turn).
 * :func:`field_photo` - an activity photo (no document); :func:`scanner_app_pdf` - a PDF
   holding one page image and, optionally, only a scanner app's watermark as its text layer.
@@ -268,6 +269,20 @@ def office_scan(page: Page, seed: int = 0) -> bytes:
     noise = np.random.default_rng(seed).normal(0, 10, arr.shape)
     arr = np.clip(arr * 0.92 + 12 + noise, 0, 255).astype(np.uint8)
     return _jpeg(Image.fromarray(arr), 50, 200)
+
+
+def speckled_scan(page: Page, seed: int = 0, specks: int = 7000) -> bytes:
+    """A dusty 300 dpi scan: the clean page with ``specks`` dark dots of 2-4 px scattered over it
+    (the salt-and-pepper of a dirty scanner glass or a fax), as a PNG."""
+    rng = np.random.default_rng(seed)
+    arr = np.asarray(page.image, dtype=np.uint8).copy()
+    h, w = arr.shape
+    for y, x, r in zip(rng.integers(0, h - 4, specks), rng.integers(0, w - 4, specks),
+                       rng.integers(2, 5, specks), strict=True):
+        arr[y:y + r, x:x + r] = rng.integers(0, 90)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "PNG", dpi=(page.dpi, page.dpi))
+    return buf.getvalue()
 
 
 def phone_photo(page: Page, seed: int = 0, quarter_turn: bool = False) -> bytes:

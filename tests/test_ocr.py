@@ -200,6 +200,25 @@ def test_an_emblem_or_a_signature_is_not_a_text_row_the_reading_must_cover(form)
     assert all(e <= top for _, e, _ in bands)
 
 
+def test_a_dusty_scan_loses_its_specks_and_keeps_its_letters(form):
+    clean = ocr.prep.decode(ocr_pages.clean_scan(form))
+    dusty = ocr.prep.decode(ocr_pages.speckled_scan(form, seed=3))
+    assert ocr.prep.despeckle(clean)[1] == 0  # a clean page is left as it is
+    cleaned, removed = ocr.prep.despeckle(dusty)
+    assert removed >= 5000  # of 7000 specks (some fall on letters or on each other)
+    ink = clean < 128
+    assert (cleaned[ink] < 128).mean() > 0.99  # the letters' ink stays
+    assert ((cleaned < 128) & ~ink).sum() < 0.2 * ((dusty < 128) & ~ink).sum()  # the dust goes
+
+
+def test_a_dusty_scan_reads_as_well_as_bare_tesseract_reads_it_or_better(form):
+    dusty = ocr_pages.speckled_scan(form, seed=5)
+    page = ocr.ocr_page(dusty, time.monotonic() + 120)
+    bare = ocr.read("bare", dusty, 3, time.monotonic() + 120)
+    assert any("specks removed" in step for step in page.steps)
+    assert cer(form.text, page.text) <= cer(form.text, bare.text) and cer(form.text, page.text) < 0.06
+
+
 def test_with_the_safety_net_bare_tesseract_is_a_candidate_and_the_best_scored_reading_is_kept(photographed):
     page = ocr.ocr_page(photographed, time.monotonic() + 120, thorough=True)
     names = [r.name for r in page.readings]
@@ -238,6 +257,7 @@ def test_two_doubted_latin_words_side_by_side_in_a_thai_line_are_both_suspicious
     ([_word("กอง", 94), _word("(Tambon", 85), _word("Smart", 96), _word("ทีม", 90)], 1),  # a Latin phrase's edge
     ([_word("(Tambon", 96), _word("Smrt", 60), _word("Team)", 96), _word("ทีม", 90)], 1),  # inside one
     ([_word("กอง", 94), _word("COVID", 95), _word("ทีม", 90)], 1),  # read with confidence
+    ([_word("กอง", 94), _word("Tambon", 70), _word("ทีม", 90)], 1),  # five letters or more: a word
     ([_word("Tambon", 60), _word("Smart", 70), _word("Team", 60)], 0),  # a Latin line
     ([_word("กอง", 94), _word("INS.", 65, line="2"), _word("ทีม", 90)], 1),  # no Thai on its line
 ])
