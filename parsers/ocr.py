@@ -43,6 +43,7 @@ from areaplan.parsers.ocr_correct import correct, dictionary_chars
 log = logging.getLogger(__name__)
 
 LANGUAGES = "tha+eng"
+FEW_ROWS = 6  # a page with fewer text rows than this is despeckled first (dust joins rows)
 SOUND_CONFIDENCE = 90.0  # mean word confidence of a prepared reading kept without the safety net (Thai print: 92-95)
 SOUND_COVERAGE = 0.92  # share of the text rows' ink its lines must cover (bench: sound pages 0.97-1.0)
 REREAD_BELOW = 90.0  # a Latin-looking word in a Thai line below this confidence is read again in Thai
@@ -289,9 +290,10 @@ def prepare(grey: np.ndarray, deadline: float, steps: list[str]) -> tuple[np.nda
             grey = prep.quarter_turns(grey, turns)
             steps.append(f"turned {90 * turns}°")
     grey = prep.flatten(grey)
-    grey, specks = prep.despeckle(grey)
-    if specks:
-        steps.append(f"{specks} specks removed")
+    if len(prep.text_bands(grey)) < FEW_ROWS:  # hardly any rows of text: dust may join them
+        grey, specks = prep.despeckle(grey)
+        if specks:
+            steps.append(f"{specks} specks removed")
     angle = prep.skew_angle(grey)
     if abs(angle) >= 0.1:
         grey = prep.rotate(grey, angle)

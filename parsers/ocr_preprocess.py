@@ -199,8 +199,9 @@ def despeckle(grey: np.ndarray) -> tuple[np.ndarray, int]:
 
     A speck is a dark component of at most (letter height / 8)² pixels (letter height: the
     median height of the page's components 8 px or taller), far smaller than a tone mark or a
-    full stop of the same text. A page with fewer than :data:`MIN_SPECKS` of them is left as
-    it is (a clean page; its few dots may be text)."""
+    full stop of the same text, and more than a third of a letter height away from any letter
+    (a dot beside a letter may be a piece of its mark). A page with fewer than
+    :data:`MIN_SPECKS` of them is left as it is (a clean page; its few dots may be text)."""
     cv2 = opencv()
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -216,8 +217,16 @@ def despeckle(grey: np.ndarray) -> tuple[np.ndarray, int]:
     count = int(speck.sum())
     if count < MIN_SPECKS:
         return grey, 0
+    # only specks clear of the letters: a dot beside a letter may be a broken mark of it
+    letters_ink = (~speck[labels]) & (labels > 0)
+    reach = max(3, round(float(np.median(letters)) / 3)) | 1
+    near = cv2.dilate(letters_ink.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    gone = speck[labels] & (near == 0)
+    count = int(cv2.connectedComponents(gone.astype(np.uint8), connectivity=8)[0]) - 1
+    if count < MIN_SPECKS:
+        return grey, 0
     out = grey.copy()
-    out[speck[labels]] = 255
+    out[gone] = 255
     return out, count
 
 
