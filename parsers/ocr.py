@@ -290,14 +290,14 @@ def prepare(grey: np.ndarray, deadline: float, steps: list[str]) -> tuple[np.nda
             grey = prep.quarter_turns(grey, turns)
             steps.append(f"turned {90 * turns}°")
     grey = prep.flatten(grey)
-    if len(prep.text_bands(grey)) < FEW_ROWS:  # hardly any rows of text: dust may join them
-        grey, specks = prep.despeckle(grey)
-        if specks:
-            steps.append(f"{specks} specks removed")
     angle = prep.skew_angle(grey)
     if abs(angle) >= 0.1:
         grey = prep.rotate(grey, angle)
         steps.append(f"deskewed {angle:+.2f}°")
+    if len(prep.text_bands(grey)) < FEW_ROWS:  # hardly any rows of text, upright: dust may join them
+        grey, specks = prep.despeckle(grey)
+        if specks:
+            steps.append(f"{specks} specks removed")
     pitch = prep.line_pitch(grey)
     grey, factor = prep.scale_for_ocr(grey, pitch)
     if factor != 1:
