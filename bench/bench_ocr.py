@@ -230,7 +230,7 @@ def real_bench() -> None:
                 c0 = cpu()
                 ours = ocr.ocr_page(data, time.monotonic() + 300)
                 o_cpu = cpu() - c0
-                errs = [sum(tl._stretch_errors(line, canon(t)) for line in ref_lines)
+                errs = [sum(tl.stretch_errors(line, canon(t)) for line in ref_lines)
                         for t in (b_text, ocr.compose(b_text), ours.text)]
                 for j, e in enumerate(errs):
                     totals[cls][j] += e

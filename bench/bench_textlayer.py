@@ -229,11 +229,11 @@ def errors(reference: str, text: str, partial: bool) -> int:
 
     if partial:  # line by line: text the reference leaves out between its lines costs nothing
         hyp = squeeze(text)
-        return sum(_stretch_errors(squeeze(line), hyp) for line in reference.splitlines())
+        return sum(stretch_errors(squeeze(line), hyp) for line in reference.splitlines())
     return Levenshtein.distance(squeeze(reference), squeeze(text))
 
 
-def _stretch_errors(ref: str, hyp: str) -> int:
+def stretch_errors(ref: str, hyp: str) -> int:
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 

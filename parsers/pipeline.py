@@ -95,7 +95,9 @@ def read_attachments(parts: Iterable, settings: ParseSettings) -> list[Attachmen
         coded = [r.detail for r in result.reasons if r.detail]  # the reader coded these itself
         rec.reasons = [Reason("attachment.unreadable", "attachment", evidence=f"{label} ({p})", detail=p, source=label)
                        for p in result.problems if not any(p.endswith(d) for d in coded)]
-        rec.reasons += [replace(r, evidence=f"{label} ({r.evidence})" if r.evidence else label, source=label)
+        # a reader's own reasons carry evidence for staff (a member's name, "3 แห่ง"), not
+        # a reader's English, so it is not put in the parentheses staff_th leaves out
+        rec.reasons += [replace(r, evidence=f"{label}: {r.evidence}" if r.evidence else label, source=label)
                         for r in result.reasons]
         rec.cell_forms = list(result.cell_forms)
         for member_name, member_data in result.members:

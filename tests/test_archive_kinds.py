@@ -333,8 +333,8 @@ def test_a_password_protected_container_sends_the_mail_to_review_with_a_thai_rea
     encrypted = [r for r in pm.all_reasons() if r.code == "attachment.encrypted"]
     assert len(encrypted) == 2 and pm.status == "review"
     assert all(r.text_th.startswith(f"ไฟล์ {filename}") and "ตั้งรหัสผ่านไว้" in r.text_th for r in encrypted)
-    assert sorted(r.text_th.split(" › ")[1].split(" ตั้งรหัสผ่าน")[0] for r in encrypted) == sorted(n for n, _ in files)
-    assert sorted(r.evidence for r in encrypted) == sorted(f"{filename} ({name})" for name, _ in files)
+    assert sorted(r.text_th.split(": ", 1)[1].split(" ตั้งรหัสผ่าน")[0] for r in encrypted) == sorted(n for n, _ in files)
+    assert sorted(r.evidence for r in encrypted) == sorted(f"{filename}: {name}" for name, _ in files)
     assert not [r for r in pm.all_reasons() if r.code == "attachment.unreadable"]
 
 

@@ -7,6 +7,7 @@ XML), which imports nothing of areaplan; the expected values are the answers it 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -203,6 +204,11 @@ def test_a_word_form_with_tracked_changes_counts_the_accepted_district(office_db
     assert query(office_db, "SELECT province_code, district_code FROM submissions WHERE message_id = ?",
                  ("store-docx@example.go.th",)) == [(KHON_KAEN.province_code, KHON_KAEN.district_code)]
     assert query(office_db, "SELECT severity FROM reasons WHERE code = 'attachment.changes_pending'") == [("note",)]
+
+
+def test_staff_read_how_many_changes_were_pending_and_in_which_file(office_db):
+    [(text,)] = query(office_db, "SELECT text_th FROM reasons WHERE code = 'attachment.changes_pending'")
+    assert re.search(r"\.docx: \d+ แห่ง มีการแก้ไขที่ยังไม่ได้ยอมรับ", text), text
 
 
 # --------------------------------------------------------------------------- Word as edited

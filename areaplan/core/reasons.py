@@ -215,9 +215,6 @@ def _without_english_asides(text: str) -> str:
     return text
 
 
-_MEMBER = re.compile(r"\(([^()\s][^()]*\.[A-Za-z0-9]{1,5})\)")  # "(a member's path.ext)" of an archive
-
-
 def staff_th(code: str, evidence: str, source: str = "") -> str:
     """The Thai line staff read for a reason: the code's Thai text with the evidence as read from
     the mail; technical (non-Thai) detail is left out, and so is its placeholder.
@@ -229,9 +226,7 @@ def staff_th(code: str, evidence: str, source: str = "") -> str:
     if code in TECHNICAL_EVIDENCE or (code in _ENGLISH_EVIDENCE_BEFORE and not _THAI.search(evidence)):
         evidence = ""
     elif source and evidence.startswith(source) and evidence[len(source):].lstrip().startswith("("):
-        member = _MEMBER.fullmatch(evidence[len(source):].strip())
-        # "เขต1.rar (ลพบุรี/แบบ.docx)" -> "เขต1.rar › ลพบุรี/แบบ.docx"; "form.pdf (what the reader said)" -> "form.pdf"
-        evidence = f"{source} › {member.group(1)}" if member else source
+        evidence = source  # "form.pdf (what the reader said)" -> "form.pdf"
     else:  # drop parenthesised detail without Thai, innermost first; what is quoted “...” stays as written
         evidence = "".join(piece if piece.startswith("“") else _without_english_asides(piece)
                            for piece in _QUOTED.split(evidence)).strip()
