@@ -16,7 +16,9 @@ lines of varying size), side by side; the best by :func:`reading_score` is kept 
 confidences weighted by how much of the Thai is dictionary words), so a page the preparation
 spoiled reads at least as well as bare tesseract. Every word tesseract returns is kept,
 whatever its confidence. The chosen text is then normalised (sara am composed, marks ordered)
-and corrected by :mod:`parsers.ocr_correct`.
+and corrected by :mod:`parsers.ocr_correct`. On the prepared page, Latin-looking junk in Thai
+lines is read again in Thai (:func:`reread_in_thai`) and Thai digits are checked against their
+shapes (:mod:`parsers.thai_digits`: tesseract reads ๖ as ๒, ๔ ๘ ๙ as ๕).
 
 tesseract runs as a subprocess (one thread: ``OMP_THREAD_LIMIT=1``) with a timeout taken from
 the caller's deadline; nothing here raises for a bad picture.
@@ -38,6 +40,7 @@ import numpy as np
 
 from areaplan.core.thai_text import normalize
 from areaplan.parsers import ocr_preprocess as prep
+from areaplan.parsers import thai_digits
 from areaplan.parsers.ocr_correct import correct, dictionary_chars
 
 log = logging.getLogger(__name__)
@@ -353,6 +356,9 @@ def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None,
             reread = 0  # the first reading stands
         if reread:
             result.steps.append(f"{reread} Latin-looking words read again in Thai")
+        best, redrawn = digits_by_shape(best, prepared, deadline)
+        if redrawn:
+            result.steps.append(f"{redrawn} Thai digits read again by their shape")
     text, n = correct(compose(best.text))
     result.text, result.chosen, result.confidence, result.corrections = text, best.name, best.mean_confidence, n
     if best.name != "bare" and result.steps:
@@ -401,6 +407,17 @@ def sound(reading: Reading, cover: float | None) -> bool:
     if not reading.text.strip() or reading.mean_confidence < SOUND_CONFIDENCE:
         return False
     return cover is None or cover >= SOUND_COVERAGE
+
+
+def digits_by_shape(reading: Reading, picture: np.ndarray, deadline: float | None = None) -> tuple[Reading, int]:
+    """``reading`` with the Thai digits whose ink on ``picture`` is plainly another digit
+    replaced (:mod:`parsers.thai_digits`), and how many words changed."""
+    changed = thai_digits.reread_digits(list(reading.words), picture, deadline)
+    if not changed:
+        return reading, 0
+    words = [Word(w.line, changed[i], w.conf, w.left, w.top, w.width, w.height) if i in changed else w
+             for i, w in enumerate(reading.words)]
+    return reading_of(reading.name, words, reading.seconds), len(changed)
 
 
 # --------------------------------------------------------------------------- Latin junk in Thai lines
