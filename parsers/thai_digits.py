@@ -91,22 +91,35 @@ def _feature(square: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _templates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The drawings' features and log aspects, sorted by digit, and where each digit's start."""
     with np.load(GLYPHS) as z:
         shapes, aspects, labels = z["shapes"], z["aspects"], z["labels"]
-    features = np.stack([_feature(s.astype(np.float32) / 255.0) for s in shapes])
-    return features, aspects.astype(np.float32), labels.astype(np.int64)
+    order = np.argsort(labels, kind="stable")
+    features = np.stack([_feature(shapes[i].astype(np.float32) / 255.0) for i in order])
+    starts = np.searchsorted(labels[order], np.arange(len(DIGITS)))
+    return features, aspects[order].astype(np.float32), starts
+
+
+def classify_all(pieces: list[np.ndarray]) -> list[Guess]:
+    """:func:`classify` of several pieces at once (one matrix product)."""
+    if not pieces:
+        return []
+    features, aspects, starts = _templates()
+    shapes = [shape_of(p) for p in pieces]
+    mine = np.stack([_feature(sq) for sq, _ in shapes])
+    sim = mine @ features.T - ASPECT_WEIGHT * np.abs(aspects[None, :] - np.array([a for _, a in shapes])[:, None])
+    best = np.maximum.reduceat(sim, starts, axis=1)
+    out = []
+    for row in best:
+        first, second = np.argsort(-row)[:2]
+        out.append(Guess(DIGITS[first], float(row[first]), float(row[first] - row[second])))
+    return out
 
 
 def classify(ink: np.ndarray) -> Guess:
     """The digit a piece of ink looks most like, how much (best drawing's similarity), and
     by how much more than the next digit."""
-    square, aspect = shape_of(ink)
-    features, aspects, labels = _templates()
-    sim = features @ _feature(square) - ASPECT_WEIGHT * np.abs(aspects - aspect)
-    best = np.full(len(DIGITS), -9.0)
-    np.maximum.at(best, labels, sim)
-    first, second = np.argsort(-best)[:2]
-    return Guess(DIGITS[first], float(best[first]), float(best[first] - best[second]))
+    return classify_all([ink])[0]
 
 
 def _runs(words: list[Boxed]) -> list[list[int]]:
@@ -152,7 +165,8 @@ def _pieces(picture: np.ndarray, words: list[Boxed], run: list[int]) -> list[tup
         guess = classify(piece)
         if guess.similarity >= DIGIT_LIKE:
             found.append((cx, guess))
-        elif w_ >= TOUCHING * h_:
+            continue
+        if w_ >= TOUCHING * h_:
             found += [(x0 + x + w_ * (k_ + 1) / 3, g) for k_, g in enumerate(_split(piece))]
     return sorted(found, key=lambda p: p[0])
 
@@ -162,10 +176,14 @@ def _split(piece: np.ndarray) -> list[Guess]:
     scan, a slash joined to a digit): the cut between 30 % and 70 % of its width after which
     most halves look like digits, and those most alike; the halves that look like digits."""
     w = piece.shape[1]
+    cuts = [c for c in range(int(0.3 * w), int(0.7 * w) + 1, max(1, w // 24))
+            if piece[:, :c].any() and piece[:, c:].any()]
+    if not cuts:
+        return []
+    guesses = classify_all([half for c in cuts for half in (piece[:, :c], piece[:, c:])])
     best: tuple[int, float, list[Guess]] = (0, 0.0, [])
-    for cut in range(int(0.3 * w), int(0.7 * w) + 1, max(1, w // 40)):
-        halves = [classify(half) for half in (piece[:, :cut], piece[:, cut:]) if half.any()]
-        digits = [g for g in halves if g.similarity >= DIGIT_LIKE]
+    for k in range(len(cuts)):
+        digits = [g for g in guesses[2 * k:2 * k + 2] if g.similarity >= DIGIT_LIKE]
         key = (len(digits), min((g.similarity for g in digits), default=0.0))
         if key > best[:2]:
             best = (*key, digits)
@@ -216,10 +234,10 @@ def reread_digits(words: list[Boxed], picture: np.ndarray, deadline: float | Non
         places = [(ch, words[i].left + words[i].width * (j + 0.5) / len(words[i].text))
                   for i in run for j, ch in enumerate(words[i].text)]
         height = sorted(words[i].height for i in run)[len(run) // 2]
-        for k, x, guess in _pair(places, pieces, max(8, height)):
+        pairs = _pair(places, pieces, max(8, height))
+        near = [(k, g) for k, x, g in pairs if abs(x - places[k][1]) <= FARTHEST * height]  # farther: a neighbour's
+        for k, guess in near:
             i, j = chars[k]
-            if abs(x - places[k][1]) > FARTHEST * height:
-                continue  # the piece is a neighbour's: tesseract read fewer digits than there are
             if guess.digit != texts[i][j] and guess.similarity >= MIN_SIMILARITY and guess.margin >= MIN_MARGIN:
                 texts[i][j] = guess.digit
         for i in run:
