@@ -3,6 +3,7 @@
     nice python bench/bench_ocr.py                 # CER per page and class, time per page
     nice python bench/bench_ocr.py --morning 20    # 20 messages, 60 photos, parsed by `areaplan reparse`
     nice python bench/bench_ocr.py --real          # real government pages (TH Sarabun), real scan
+    nice python bench/bench_ocr.py --digits        # Thai digits of whole real pages, by tesseract and by shape
 
 ``--real``: the PDFs of tests/data/real-docs rendered at 300 dpi with their own embedded fonts
 (TH SarabunIT๙, TH SarabunPSK: what provinces print) and then scanned/photographed as below,
@@ -134,7 +135,7 @@ def pages_bench(n_pages: int) -> None:
               f"{sum(r[3] for r in rows) / n:9.2%} {sum(r[4] for r in rows) / k:11.1f}s "
               f"{sum(r[5] for r in rows) / k:11.1f}s {sum(r[6] for r in rows) / k:10.1f}s "
               f"{sum(r[7] for r in rows) / k:10.1f}s")
-    print(f"\npages read with the safety net (bare tesseract and psm 4 too): {nets} of {len(PAGES[:n_pages]) * len(CLASSES)}")
+    print(f"\npages read with the safety net (bare tesseract, and psm 4 where rows were left unread): {nets} of {len(PAGES[:n_pages]) * len(CLASSES)}")
     print(f"pages where areaplan is worse than bare tesseract: {len(worse)}"
           + (f" ({', '.join(worse)})" if worse else ""))
 
@@ -246,16 +247,55 @@ def real_bench() -> None:
               f"cpu areaplan/bare {cpu_totals[cls][1] / cpu_totals[cls][0]:.2f}x")
 
 
+def digits_bench() -> None:
+    """Thai digits of whole pages against their text layers, before and after the shape check."""
+    import bench_textlayer as tl
+    import pypdfium2
+    from PIL import Image
+
+    thai = "๐๑๒๓๔๕๖๗๘๙"
+
+    def digits(text: str) -> str:
+        return "".join(ch for ch in text if ch in thai)
+
+    def right(truth: str, hyp: str) -> set[int]:
+        return {i for op in Levenshtein.opcodes(truth, hyp) if op.tag == "equal"
+                for i in range(op.src_start, op.src_end)}
+
+    print(f"{'document':<46} {'class':<11} {'digits':>6} {'tesseract':>9} {'by shape':>8} {'made wrong':>10}")
+    sums = [0, 0, 0, 0]
+    for k, (name, pages) in enumerate(REAL_PAGES[:2]):  # the two orders with text layers
+        pdf = pypdfium2.PdfDocument((tl.DOCS / name).read_bytes())
+        truth = digits(pdf[pages[0]].get_textpage().get_text_range())
+        grey = pdf[pages[0]].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+        page = ocr_pages.Page(name, Image.fromarray(np.asarray(grey)), "", 300)
+        for c, cls in enumerate(CLASSES):
+            deadline = time.monotonic() + 300
+            prepared, _, _ = ocr.prepare(ocr.prep.decode(picture(page, cls, seed=100 * k + c)), deadline, [])
+            reading = ocr.read("prepared psm 6", ocr._png(prepared), 6, deadline)
+            checked, _ = ocr.digits_by_shape(reading, prepared, deadline)
+            before, after = digits(reading.text), digits(checked.text)
+            e0, e1 = Levenshtein.distance(truth, before), Levenshtein.distance(truth, after)
+            wrong = len(right(truth, before) - right(truth, after))
+            for j, v in enumerate((len(truth), e0, e1, wrong)):
+                sums[j] += v
+            print(f"{name[:46]:<46} {cls:<11} {len(truth):6d} {e0:9d} {e1:8d} {wrong:10d}", flush=True)
+    print(f"{'all':<58} {sums[0]:6d} {sums[1]:9d} {sums[2]:8d} {sums[3]:10d}  (edit distance of the page's digits)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=len(PAGES), help="how many of the page templates")
     ap.add_argument("--morning", type=int, default=0, metavar="N", help="time N messages x 3 photos instead")
     ap.add_argument("--real", action="store_true", help="real government pages instead (tests/data/real-docs)")
+    ap.add_argument("--digits", action="store_true", help="Thai digits of whole real pages vs their text layers")
     ap.add_argument("--documents-every", type=int, default=10, help="one photo in this many is a page")
     args = ap.parse_args()
     if ocr.tesseract_path() is None:
         sys.exit("needs tesseract with Thai: apt-get install tesseract-ocr tesseract-ocr-tha")
-    if args.real:
+    if args.digits:
+        digits_bench()
+    elif args.real:
         real_bench()
     elif args.morning:
         morning_bench(args.morning, args.documents_every)

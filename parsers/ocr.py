@@ -11,8 +11,10 @@ read as one block of text, ``--psm 6``) and checks that reading against the page
 
 A reading that passes is kept: it costs one tesseract run and the preparation, not two runs.
 One that fails gets the **safety net**: **bare** ``tesseract -l tha+eng`` on the picture exactly
-as given (the anchor to beat) and the prepared page once more with ``--psm 4`` (a column of
-lines of varying size), side by side; the best by :func:`reading_score` is kept (word
+as given (the anchor to beat) and, when rows of text were left unread (or the first reading
+failed), the prepared page once more with ``--psm 4`` (a column of lines of varying size),
+side by side; a reading that covers the rows and only doubts its words is weighed against bare
+alone (one more run, not two). The best by :func:`reading_score` is kept (word
 confidences weighted by how much of the Thai is dictionary words), so a page the preparation
 spoiled reads at least as well as bare tesseract. Every word tesseract returns is kept,
 whatever its confidence. The chosen text is then normalised (sara am composed, marks ordered)
@@ -91,7 +93,7 @@ class PageText:
     corrections: int = 0
     problems: list[str] = field(default_factory=list)
     coverage: float | None = None  # share of the text rows' ink the prepared reading covered
-    safety_net: bool = False  # bare tesseract and psm 4 were read too
+    safety_net: bool = False  # bare tesseract was read too (and psm 4 when rows were left unread)
 
     @property
     def method(self) -> str:
@@ -302,7 +304,7 @@ def prepare(grey: np.ndarray, deadline: float, steps: list[str]) -> tuple[np.nda
         if specks:
             steps.append(f"{specks} specks removed")
     pitch = prep.line_pitch(grey)
-    grey, factor = prep.scale_for_ocr(grey, pitch)
+    grey, factor = prep.scale_for_ocr(grey, prep.row_period(grey), pitch)
     if factor != 1:
         steps.append(f"scaled ×{factor:.2f}")
         pitch = pitch * factor if pitch else None
@@ -342,7 +344,10 @@ def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None,
         result.problems.append("OCR: not enough memory for this picture")
     if thorough or not readings or not sound(readings[0], result.coverage):
         result.safety_net = True
-        readings.extend(_safety_net(original, data, deadline, result.problems))
+        wanted = ("bare", "prepared psm 4") if thorough else net_readings(readings[0] if readings else None,
+                                                                          result.coverage)
+        readings.extend(_safety_net(original, data if "prepared psm 4" in wanted else None, deadline,
+                                    result.problems))
     result.readings = readings
     if not readings:
         return result
@@ -368,8 +373,18 @@ def ocr_page(original: bytes, deadline: float, grey: np.ndarray | None = None,
     return result
 
 
+def net_readings(first: Reading | None, cover: float | None) -> tuple[str, ...]:
+    """The readings the safety net adds to a first reading that is not :func:`sound`: bare
+    tesseract always (the anchor to beat); ``--psm 4`` on the prepared page too when rows of
+    text were left unread or nothing was read (a column of lines of any size may find them). A
+    reading that covers the rows and only doubts its words costs one more run, not two."""
+    if first is None or not first.text.strip() or (cover is not None and cover < SOUND_COVERAGE):
+        return ("bare", "prepared psm 4")
+    return ("bare",)
+
+
 def _safety_net(original: bytes, data: bytes | None, deadline: float, problems: list[str]) -> list[Reading]:
-    """Bare tesseract on the picture as given and, when there is a prepared page, ``--psm 4``
+    """Bare tesseract on the picture as given and, when a prepared page is given, ``--psm 4``
     on it, in two tesseract processes at once (one reading of wall time on two cores)."""
     out: list[Reading] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-bare") as pool:

@@ -9,7 +9,8 @@ Each step is a small function on a greyscale ``numpy`` array (uint8, white paper
 * :func:`flatten` - shadows and uneven light divided out (background estimated by a large
   morphological closing on a reduced copy).
 * :func:`skew_angle` / :func:`rotate` - deskew by the angle whose row profile is sharpest.
-* :func:`scale_for_ocr` - small text (a 200 dpi scan) upscaled so text lines are ~300 dpi tall.
+* :func:`scale_for_ocr` - small text (a screenshot, a page photographed from afar) upscaled so
+  its lines are as far apart as 16 pt print at 300 dpi.
 * :func:`binarise` - adaptive (local mean) threshold that survives what flattening left.
 * :func:`remove_rules`, :func:`rules_mask`, :func:`white_out` - ruled table lines and dotted
   leaders found on a (half-size) binary copy and whited out of the grey page.
@@ -33,8 +34,9 @@ from areaplan.parsers.heif import ensure_heif_opener
 log = logging.getLogger(__name__)
 
 MAX_OCR_PIXELS = 16_000_000  # a picture is OCR'd at most this large (A4 at 400 dpi; a 48 MP photo is reduced)
-TARGET_LINE_PX = 70  # text row pitch tesseract's Thai model reads best (measured, bench/bench_ocr.py)
-MIN_LINE_PX = 32  # below this pitch (small text: a 96 dpi screenshot) the page is upscaled
+TARGET_LINE_PX = 75  # line-to-line distance small text is upscaled to: TH Sarabun 16 pt at 300 dpi
+MIN_LINE_PX = 40  # lines closer than this (a 96 dpi screenshot: ~25; a 200 dpi scan is ~50) are upscaled
+MIN_ROW_REPEAT = 0.2  # autocorrelation a line-to-line distance must reach to count (text pages: 0.5-0.8)
 MAX_LINE_PX = 160  # above it (a poster-size page) reduced
 MAX_UPSCALE = 2.0
 MIN_SPECKS = 1000  # fewer specks than this: the page is left as it is
@@ -310,12 +312,47 @@ def text_bands(grey: np.ndarray) -> list[tuple[int, int, int]]:
     return [b for b in bands if b[2] >= typical / 3 and b[1] - b[0] <= TALLEST_TEXT_ROW * height]
 
 
-def scale_for_ocr(grey: np.ndarray, pitch: float | None) -> tuple[np.ndarray, float]:
-    """Scale a page so its text rows are :data:`TARGET_LINE_PX` apart when they are closer than
-    :data:`MIN_LINE_PX` or further than :data:`MAX_LINE_PX`; (image, factor)."""
-    if pitch is None or MIN_LINE_PX <= pitch <= MAX_LINE_PX:
+def row_period(grey: np.ndarray) -> float | None:
+    """Distance in pixels from one text line to the next: the strongest repeat (autocorrelation
+    peak, at least :data:`MIN_ROW_REPEAT`) of the page's ink per pixel row, between 10 pixels
+    and a quarter of the page's height; None when nothing repeats (a photo, a blank page).
+
+    Unlike :func:`line_pitch` it is not misled by a line's tone marks and upper vowels standing
+    apart from its letters: TH Sarabun at 300 dpi repeats every ~75 pixels, where bands of ink
+    start ~27 apart (marks, letters, marks, ...).
+    """
+    cv2 = opencv()
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 31, 15)
+    profile = (ink < 128).sum(axis=1).astype(np.float64)
+    profile -= profile.mean()
+    n = len(profile)
+    if n < 60 or not profile.any():
+        return None
+    spectrum = np.fft.rfft(profile, 2 * n)
+    ac = np.fft.irfft(spectrum * np.conj(spectrum))[:n]
+    ac /= ac[0]
+    lo, hi = 10, n // 4
+    seg = ac[lo:hi]
+    if len(seg) < 3:
+        return None
+    peaks = np.nonzero((seg[1:-1] >= seg[:-2]) & (seg[1:-1] >= seg[2:]) & (seg[1:-1] >= MIN_ROW_REPEAT))[0] + 1
+    if not len(peaks):
+        return None
+    return float(lo + peaks[np.argmax(seg[peaks])])
+
+
+def scale_for_ocr(grey: np.ndarray, period: float | None, pitch: float | None = None) -> tuple[np.ndarray, float]:
+    """Scale a page whose text is small (lines closer than :data:`MIN_LINE_PX`, by
+    :func:`row_period`) up so its lines are :data:`TARGET_LINE_PX` apart, or one whose rows are
+    huge (bands further than :data:`MAX_LINE_PX` apart, by :func:`line_pitch`, which errs small)
+    down; (image, factor). A page of ordinary print at 200-300 dpi is read as it is: upscaling it
+    costs tesseract time for no better reading (bench/bench_ocr.py --real)."""
+    if period is not None and period < MIN_LINE_PX:
+        factor = min(MAX_UPSCALE, TARGET_LINE_PX / period)
+    elif pitch is not None and pitch > MAX_LINE_PX:
+        factor = TARGET_LINE_PX / pitch
+    else:
         return grey, 1.0
-    factor = min(MAX_UPSCALE, TARGET_LINE_PX / pitch)
     cv2 = opencv()
     h, w = grey.shape
     if h * w * factor * factor > MAX_OCR_PIXELS:

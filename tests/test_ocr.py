@@ -14,6 +14,7 @@ import unicodedata
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 
 import numpy as np
 import ocr_pages
@@ -225,6 +226,36 @@ def test_with_the_safety_net_bare_tesseract_is_a_candidate_and_the_best_scored_r
     assert page.safety_net and {"bare", "prepared psm 6", "prepared psm 4"} <= set(names)
     best = max(page.readings, key=lambda r: r.score)
     assert page.chosen.startswith(best.name)
+
+
+def test_a_reading_that_covers_the_rows_but_doubts_its_words_is_weighed_against_bare_tesseract_alone():
+    words = [ocr.Word(("1", "1", "1", "1"), "ที่ทำการปกครองจังหวัดน่าน", 84.0, 10, 10, 400, 40)]
+    doubted = ocr.reading_of("prepared psm 6", words, 1.0)
+    assert not ocr.sound(doubted, 1.0)
+    assert ocr.net_readings(doubted, 1.0) == ("bare",)
+    assert ocr.net_readings(doubted, None) == ("bare",)  # a page without text rows found
+
+
+def test_a_reading_that_leaves_rows_unread_is_read_again_with_psm_4_beside_bare_tesseract():
+    words = [ocr.Word(("1", "1", "1", "1"), "ที่ทำการปกครองจังหวัดน่าน", 96.0, 10, 10, 400, 40)]
+    sure_but_short = ocr.reading_of("prepared psm 6", words, 1.0)
+    assert ocr.net_readings(sure_but_short, 0.5) == ("bare", "prepared psm 4")
+    assert ocr.net_readings(ocr.reading_of("prepared psm 6", [], 1.0), None) == ("bare", "prepared psm 4")
+    assert ocr.net_readings(None, None) == ("bare", "prepared psm 4")  # the first reading failed
+
+
+def test_a_page_of_ordinary_print_is_read_at_its_own_size_and_small_text_is_upscaled():
+    """TH Sarabun at 300 dpi: the bands of ink start ~27 px apart (a line's marks stand apart
+    from its letters) but the lines repeat every ~75 px; upscaling it would only cost time."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(Path(__file__).parent / "data" / "real-docs" / "spm-order-361-2562_word2019_thsarabunit9.pdf")
+    for dpi, scaled in ((300, False), (200, False), (100, True)):
+        grey = np.asarray(pdf[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+        period = ocr.prep.row_period(grey)
+        assert period is not None and abs(period - 75 * dpi / 300) <= 4 * dpi / 300, (dpi, period)
+        out, factor = ocr.prep.scale_for_ocr(grey, period, ocr.prep.line_pitch(grey))
+        assert (factor > 1.5) == scaled and (out.shape[0] > grey.shape[0]) == scaled, (dpi, factor)
 
 
 def test_on_a_photographed_page_the_product_beats_bare_tesseract(form, photographed):
