@@ -438,6 +438,7 @@ def digits_by_shape(reading: Reading, picture: np.ndarray, deadline: float | Non
 # --------------------------------------------------------------------------- Latin junk in Thai lines
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
+_THAI = re.compile("[\u0e01-\u0e4e\u0e50-\u0e59]")
 _LATIN_OR_SYMBOL = re.compile("[A-Za-z@©®«»&$%#|~^*]")
 _SYMBOLS_ONLY = re.compile("^[@©®«»&$%#|~^*]+$")
 
@@ -455,8 +456,8 @@ def suspicious(words: tuple[Word, ...] | list[Word], i: int) -> bool:
     if re.search("[A-Za-z]{5,}", word.text):
         return False  # a Latin word of five letters or more is a word (Tambon, Smart): junk is short
     line = [w for w in words if w.line == word.line]
-    if sum(1 for w in line if _THAI_LETTER.search(w.text)) < 2:
-        return False
+    if sum(1 for w in line if _THAI.search(w.text)) < 2:
+        return False  # a Thai line: two words or more with Thai letters or digits (ที่ any/๒๕๕๖)
     k = next(j for j, w in enumerate(line) if w is word)
     beside = line[max(0, k - 1):k] + line[k + 1:k + 2]
     latin_beside = sum(1 for w in beside if re.search("[A-Za-z]{2,}", w.text) and not _THAI_LETTER.search(w.text)
@@ -482,7 +483,7 @@ def reread_in_thai(reading: Reading, picture: np.ndarray, deadline: float) -> tu
     if not chosen:
         return reading, 0
     h_img, w_img = picture.shape
-    crops, places = [], []
+    crops, places, own = [], [], []
     for i in chosen:
         w = reading.words[i]
         top, bottom = spans[w.line]
@@ -496,6 +497,7 @@ def reread_in_thai(reading: Reading, picture: np.ndarray, deadline: float) -> tu
         if after is not None and after.left > w.left + w.width // 4:
             right = min(right, after.left)
         crops.append(picture[max(0, top - pad):min(h_img, bottom + pad), left:max(left + 1, right)])
+        own.append((w.left - left - pad // 4, w.left + w.width - left + pad // 4))  # the word's own box in the crop
     gap = max(c.shape[0] for c in crops)
     width = max(c.shape[1] for c in crops) + 2 * gap
     height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
@@ -508,8 +510,10 @@ def reread_in_thai(reading: Reading, picture: np.ndarray, deadline: float) -> tu
     again = words_of(_run(["-l", "tha", "--psm", "6", "tsv"], _png(strip), deadline))
     words = list(reading.words)
     replaced = 0
-    for i, (top, bottom) in zip(chosen, places, strict=True):
-        found = [w for w in again if top <= w.top + w.height / 2 <= bottom]
+    for i, (top, bottom), (x0, x1) in zip(chosen, places, own, strict=True):
+        # what lies in the margin round the word's box is a neighbour's edge (``|เพ.ศ.!``)
+        found = [w for w in again if top <= w.top + w.height / 2 <= bottom
+                 and gap + x0 <= w.left + w.width / 2 <= gap + x1]
         text = "".join(w.text for w in found)
         conf = float(np.mean([w.conf for w in found])) if found else 0.0
         if len(text) > max(4, 2 * len(words[i].text)):

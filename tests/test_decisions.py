@@ -30,6 +30,7 @@ def demo_store(tmp_path_factory) -> Path:
     db = app.db()
     import_job(cfg, [SAMPLE], db)
     prepare_store(db, cfg)
+    db.conn.close()  # WAL folded into demo.db now, not when the connection is collected mid-copy
     return base
 
 

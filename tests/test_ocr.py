@@ -279,6 +279,34 @@ def test_a_doubted_latin_word_alone_in_a_thai_line_is_suspicious():
     assert not any(ocr.suspicious(line, i) for i in (0, 1, 3))  # Thai and Thai digits
 
 
+def test_a_doubted_latin_word_in_a_line_of_thai_digits_is_suspicious():
+    # ที่ ๓๑๙/๒๕๖๒: the order number's line has one Thai word and Thai digits
+    line = [_word("ที่", 96), _word("any", 50, left=50), _word("/", 93, left=100), _word("๒๕๕๖", 97, left=150)]
+    assert ocr.suspicious(line, 1)
+
+
+def test_a_word_read_again_in_thai_keeps_only_what_lies_in_its_own_box():
+    """tesseract's box of a junk word is cut out with a margin; what the Thai model reads in the
+    margin (the edge of the letter before, ``|`` or ``เ`` for the tail of ณ) is not the word."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/tlwg/Laksaman.ttf", 64)
+    im = Image.new("L", (1400, 200), 255)
+    d = ImageDraw.Draw(im)
+    boxes = []
+    x = 40
+    for text in ("ประมาณ", "พ.ศ.", "๒๕๕๖"):
+        left, top, right, bottom = d.textbbox((x, 60), text, font=font)
+        d.text((x, 60), text, font=font, fill=0)
+        boxes.append((left, top, right - left, bottom - top))
+        x = right + 14  # a narrow space: the margin round พ.ศ. reaches into its neighbours
+    words = [ocr.Word(("1", "1", "1", "1"), t, c, *b) for t, c, b in
+             zip(("ประมาณ", "WA.", "๒๕๕๖"), (95.0, 60.0, 95.0), boxes, strict=True)]
+    reading = ocr.reading_of("prepared psm 6", words, 1.0)
+    again, n = ocr.reread_in_thai(reading, np.asarray(im), time.monotonic() + 60)
+    assert n == 1 and again.words[1].text == "พ.ศ."
+
+
 def test_two_doubted_latin_words_side_by_side_in_a_thai_line_are_both_suspicious():
     line = [_word("Sul", 24), _word("ed", 53), _word("มี", 93), _word("นาคม", 93)]
     assert ocr.suspicious(line, 0) and ocr.suspicious(line, 1)
