@@ -13,10 +13,12 @@ sees at once. So every run of digits tesseract reads in a line is looked at agai
    (``digit_glyphs/thai_digits.npz``, written by ``scripts/make_digit_glyphs.py``): the piece
    is cut to its ink, centred in a square, reduced to 24×24 and blurred, and its correlation
    with each drawing, less a penalty for a different height-to-width ratio, is its similarity;
-3. only when as many pieces look like digits (:data:`DIGIT_LIKE`) as tesseract read digits are
-   they paired in order, and a digit is replaced only when its piece is very like another
-   digit (:data:`MIN_SIMILARITY`) and clearly more like it than like any other
-   (:data:`MIN_MARGIN`).
+3. the pieces that look like digits (:data:`DIGIT_LIKE`) are paired in order with the digits
+   tesseract read, by an edit distance that also weighs where tesseract put each one (so a
+   digit it read twice or missed does not shift the others; a piece farther than
+   :data:`FARTHEST` digit heights is not paired), and a digit is replaced only when its piece
+   is very like another digit (:data:`MIN_SIMILARITY`) and clearly more like it than like any
+   other (:data:`MIN_MARGIN`). Digits are replaced, never added or deleted.
 
 Pieces that are broken, touching or not there (a scan's 1-bit noise, a stamp over the date)
 leave tesseract's reading as it is: this can only change a digit it sees plainly. Arabic
