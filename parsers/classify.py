@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from areaplan.core.campaigns import KINDS, CampaignKind
 from areaplan.core.gazetteer import Gazetteer
 from areaplan.core.thai_text import has_thai, normalize
+from areaplan.parsers.forwarded_blocks import MARKER_WORDS
 from areaplan.parsers.role_model_form import SELECT_RE, FormFields, label_re
 
 # --------------------------------------------------------------------------- keyword tables
@@ -52,8 +53,7 @@ _ACK = re.compile(
 )
 # Where the quoted message starts in a reply (Gmail/Outlook, Thai or English).
 _QUOTE_START = re.compile(
-    r"^[ \t]*(?:>|เมื่อ.{0,120}เขียนว่า\s*:?|On .{0,160}wrote:|-{2,}\s*(?:Original Message|"
-    r"Forwarded message|ข้อความต้นฉบับ|ข้อความที่ส่งต่อ)|From:|จาก:|_{10,})",
+    r"^[ \t]*(?:>|เมื่อ.{0,120}เขียนว่า\s*:?|On .{0,160}wrote:|-{2,}\s*(?:" + MARKER_WORDS + r")|From:|จาก:|_{10,})",
     re.IGNORECASE | re.MULTILINE,
 )
 _AUTO = re.compile(

@@ -15,11 +15,13 @@ import itertools
 import re
 from dataclasses import dataclass
 
-__all__ = ["ForwardedBlock", "forwarded_blocks"]
+__all__ = ["MARKER_WORDS", "ForwardedBlock", "forwarded_blocks"]
 
 MAX_BLOCKS = 80  # more than every province: the rest stays in the last block
+# the words of the dashed line Gmail and Outlook put before a forwarded or quoted message
+MARKER_WORDS = r"Forwarded message|ข้อความที่ส่งต่อ|Original Message|ข้อความต้นฉบับ"
 _MARKER = re.compile(
-    r"^[ \t]*(?:-{5,}[ \t]*(?:Forwarded message|ข้อความที่ส่งต่อ|Original Message|ข้อความต้นฉบับ)[ \t]*-{5,}"
+    rf"^[ \t]*(?:-{{5,}}[ \t]*(?:{MARKER_WORDS})[ \t]*-{{5,}}"
     r"|Begin forwarded message:|เริ่มข้อความที่ส่งต่อ:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )

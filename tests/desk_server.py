@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -76,7 +75,3 @@ def start(base: Path, hash_password) -> DeskServer:
             time.sleep(0.3)
     return DeskServer(url, base / "demo.db", config, proc)
 
-
-def copy_store(src: Path, dst: Path) -> None:
-    for p in src.iterdir():
-        (shutil.copytree if p.is_dir() else shutil.copy)(p, dst / p.name)
